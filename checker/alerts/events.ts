@@ -1,0 +1,71 @@
+import type { Diagnosis } from '../store/schema.ts';
+import type { AlertName, Severity } from './names.ts';
+
+/** One installation an event is about. */
+export interface EventTarget {
+  client: string;
+  installation: string;
+  /** Hosting id, when the installation is at a hosting. */
+  hosting?: string;
+}
+
+/**
+ * What the alert engine decided to tell people in one run; the notifier renders these into messages.
+ * Suppressed alerts and alerts inside maintenance produce no events.
+ */
+export type AlertEvent =
+  | (EventTarget & {
+      kind: 'firing';
+      alert: AlertName;
+      severity: Severity;
+      /** First failed check: the problem began here. */
+      since: string;
+      /** This run's time. */
+      at: string;
+      diagnosis?: Diagnosis;
+      /** Incident id (also the key replies are threaded by). */
+      incident: string;
+    })
+  | {
+      kind: 'grouped';
+      /** Hosting id whose installations failed together. */
+      hosting: string;
+      alert: AlertName;
+      severity: Severity;
+      at: string;
+      /** Same id as the incidents' `group`. */
+      group: string;
+      /** The installations, each with its own incident and since. */
+      items: (EventTarget & { since: string; incident: string; diagnosis?: Diagnosis })[];
+      diagnosis?: Diagnosis;
+    }
+  | (EventTarget & {
+      kind: 'reminder';
+      alert: AlertName;
+      severity: Severity;
+      since: string;
+      at: string;
+      incident: string;
+      diagnosis?: Diagnosis;
+    })
+  | (EventTarget & {
+      kind: 'resolved';
+      alert: AlertName;
+      severity: Severity;
+      since: string;
+      /** When it was seen working again. */
+      at: string;
+      /** Downtime from the first failed check to `at`, ms. */
+      durationMs: number;
+      incident: string;
+      /** Group id when the firing message was a grouped one (the reply goes to it). */
+      group?: string;
+    })
+  | {
+      kind: 'operator';
+      /** checker_offline / checker_online / icmp_unavailable / checker_stale. */
+      code: 'checker_offline' | 'checker_online' | 'icmp_unavailable' | 'checker_stale';
+      at: string;
+      /** Russian text for the operator. */
+      text: string;
+    };

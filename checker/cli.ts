@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/**
+ * `smart`: the command-line entry. It only wires: parses the command name and hands the rest of the
+ * arguments to `commands/<name>.ts`, whose `run(argv, io)` returns the exit status.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { CommandIo } from './commands/io.ts';
+import { consoleIo } from './commands/io.ts';
+
+/** The commands and one line about each, in the order `smart help` shows them. */
+export const COMMANDS = {
+  validate: 'check installations.yaml and docs/errors; print every problem',
+  check: 'run all probes, diagnose, advance alerts, write status data, notify',
+  demo: 'fake installations on loopback, a few check cycles, the site built and served',
+  agent: 'on the Kodeks server: look for the SenseLock USB key and report it',
+  'notify-test': 'send one Telegram message and say what happened',
+  schema: 'write checker/config/installations.schema.json for editors',
+} as const;
+type CommandName = keyof typeof COMMANDS;
+
+function usage(): string {
+  const rows = Object.entries(COMMANDS).map(([n, d]) => `  ${n.padEnd(12)} ${d}`);
+  return ['usage: smart <command> [options]', '', ...rows, '', 'smart <command> --help for its options'].join(
+    '\n',
+  );
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit status. */
+export async function main(argv: string[], io: CommandIo = consoleIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    io.out(usage());
+    return name ? 0 : 2;
+  }
+  if (!(name in COMMANDS)) {
+    io.err(`smart: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  const mod = (await import(`./commands/${name as CommandName}.ts`)) as {
+    run: (argv: string[], io: CommandIo) => Promise<number>;
+  };
+  return mod.run(rest, io);
+}
+
+/** Runs `main` as the process: sets the exit status, turns unexpected errors into one line. */
+export function runCli(argv: string[]): void {
+  main(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      // A bug, not bad input: say so in one line; the stack only with SMART_DEBUG=1.
+      const msg = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`smart: internal error: ${msg}\n`);
+      if (process.env.SMART_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
+      process.exitCode = 70;
+    },
+  );
+}
+
+const isEntry = process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isEntry) runCli(process.argv.slice(2));

@@ -1,0 +1,151 @@
+import type { Document } from 'yaml';
+import { type Diagnostic, formatPath, type LineCounter, locate, suggest } from './diagnostics.ts';
+import { type Config, configSchema } from './schema.ts';
+import { parseYaml, readText } from './yaml-source.ts';
+import { issuesToDiagnostics } from './zod-issues.ts';
+
+/** The result of reading installations.yaml: typed config, or every problem found. */
+export type ConfigResult = { ok: true; config: Config } | { ok: false; diagnostics: Diagnostic[] };
+
+/** Reads and validates installations.yaml from disk. */
+export async function loadConfig(file: string): Promise<ConfigResult> {
+  const read = await readText(file);
+  if (!read.ok) return read;
+  return parseConfig(file, read.text);
+}
+
+/** Validates installations.yaml text; `file` is only used in messages. */
+export function parseConfig(file: string, text: string): ConfigResult {
+  const parsed = parseYaml(file, text);
+  if (!parsed.ok) return parsed;
+  const { doc, lines, data } = parsed;
+  if (data === null || data === undefined) {
+    return {
+      ok: false,
+      diagnostics: [
+        {
+          file,
+          line: 0,
+          col: 0,
+          path: '',
+          message: 'the file is empty: it needs at least `site` and `clients`',
+        },
+      ],
+    };
+  }
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    return {
+      ok: false,
+      diagnostics: [
+        {
+          file,
+          line: 1,
+          col: 1,
+          path: '',
+          message: 'the top level must be a mapping (site:, checker:, clients: …)',
+        },
+      ],
+    };
+  }
+  const result = configSchema.safeParse(data);
+  const diagnostics = result.success
+    ? []
+    : issuesToDiagnostics(result.error.issues, { file, doc, lines, schema: configSchema });
+  diagnostics.push(...crossCheck(data as Record<string, unknown>, { file, doc, lines }));
+  diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
+  if (diagnostics.length > 0 || !result.success) return { ok: false, diagnostics };
+  return { ok: true, config: result.data };
+}
+
+interface Ctx {
+  file: string;
+  doc: Document;
+  lines: LineCounter;
+}
+
+/** Checks that need the whole file: unique ids and slugs, references to hostings and installations. */
+function crossCheck(data: Record<string, unknown>, ctx: Ctx): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const at = (path: (string | number)[], message: string) =>
+    out.push({ file: ctx.file, ...locate(ctx.doc, ctx.lines, path), path: formatPath(path), message });
+
+  const hostings = isRecord(data.hostings) ? Object.keys(data.hostings) : [];
+  const clients = Array.isArray(data.clients) ? data.clients : [];
+  const clientIds = new Map<string, number>();
+  const slugs = new Map<string, number>();
+  const installationKeys = new Set<string>();
+
+  clients.forEach((client, ci) => {
+    if (!isRecord(client)) return;
+    const cid = typeof client.id === 'string' ? client.id : undefined;
+    if (cid !== undefined) {
+      const first = clientIds.get(cid);
+      if (first !== undefined)
+        at(['clients', ci, 'id'], `duplicate client id "${cid}" (first used by clients[${first}])`);
+      else clientIds.set(cid, ci);
+    }
+    const slug = typeof client.slug === 'string' ? client.slug : cid;
+    if (slug !== undefined && client.visibility !== 'private') {
+      const first = slugs.get(slug);
+      if (first !== undefined)
+        at(
+          ['clients', ci, client.slug ? 'slug' : 'id'],
+          `status page slug "${slug}" is already used by clients[${first}]`,
+        );
+      else slugs.set(slug, ci);
+    }
+    const insts = Array.isArray(client.installations) ? client.installations : [];
+    const instIds = new Map<string, number>();
+    insts.forEach((inst, ii) => {
+      if (!isRecord(inst)) return;
+      const iid = typeof inst.id === 'string' ? inst.id : undefined;
+      if (iid !== undefined) {
+        const first = instIds.get(iid);
+        if (first !== undefined)
+          at(
+            ['clients', ci, 'installations', ii, 'id'],
+            `duplicate installation id "${iid}" in client "${cid}" (first used by installations[${first}])`,
+          );
+        else instIds.set(iid, ii);
+        if (cid) installationKeys.add(`${cid}/${iid}`);
+      }
+      if (typeof inst.hosting === 'string' && !hostings.includes(inst.hosting)) {
+        const hint = suggest(inst.hosting, hostings);
+        at(
+          ['clients', ci, 'installations', ii, 'hosting'],
+          `unknown hosting "${inst.hosting}"${hint ? ` (did you mean "${hint}"?)` : ''}; declare it under hostings:`,
+        );
+      }
+      const probes = isRecord(inst.probes) ? inst.probes : {};
+      if (probes.tls !== undefined && typeof inst.url === 'string' && !inst.url.startsWith('https:')) {
+        at(['clients', ci, 'installations', ii, 'probes', 'tls'], 'the tls probe needs an https:// url');
+      }
+    });
+  });
+
+  const maintenance = Array.isArray(data.maintenance) ? data.maintenance : [];
+  maintenance.forEach((m, mi) => {
+    if (!isRecord(m)) return;
+    const refs = Array.isArray(m.installations) ? m.installations : [];
+    refs.forEach((ref, ri) => {
+      if (typeof ref !== 'string') return;
+      const known = ref.includes('/') ? installationKeys.has(ref) : clientIds.has(ref);
+      if (!known) {
+        const hint = suggest(ref, [...installationKeys, ...clientIds.keys()]);
+        at(
+          ['maintenance', mi, 'installations', ri],
+          `"${ref}" is not a known client or client/installation${hint ? ` (did you mean "${hint}"?)` : ''}`,
+        );
+      }
+    });
+    const start = Date.parse(String(m.start instanceof Date ? m.start.toISOString() : m.start));
+    const end = Date.parse(String(m.end instanceof Date ? m.end.toISOString() : m.end));
+    if (!Number.isNaN(start) && !Number.isNaN(end) && end <= start)
+      at(['maintenance', mi, 'end'], 'the window ends before it starts');
+  });
+  return out;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

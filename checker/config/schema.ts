@@ -1,0 +1,334 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { ALERT_NAMES } from '../alerts/names.ts';
+import { duration } from './duration.ts';
+
+// Field helpers ---------------------------------------------------------------------------------
+
+const id = () =>
+  z
+    .string()
+    .regex(
+      /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/,
+      'an id is lowercase letters, digits and dashes ([a-z0-9-])',
+    );
+
+const ip = () =>
+  z
+    .string()
+    .refine((v) => isIP(v) !== 0, { error: (i) => `${JSON.stringify(i.input)} is not an IP address` });
+
+const httpUrl = () =>
+  z.url({ protocol: /^https?$/, error: (i) => `${JSON.stringify(i.input)} is not an http(s) URL` });
+
+/** `host:port`, `[v6]:port`, a bare address (port 53) or the word `system` (the OS resolver). */
+const resolver = () =>
+  z
+    .string()
+    .regex(
+      /^(system|[A-Za-z0-9.-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?|[0-9A-Fa-f:]+)$/,
+      'expected "system", an address, or "host:port"',
+    );
+
+const hostPort = () =>
+  z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected "host:port"');
+
+const timezone = () =>
+  z.string().refine(
+    (tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { error: (i) => `${JSON.stringify(i.input)} is not an IANA time zone such as Europe/Moscow` },
+  );
+
+/** A date-time with an explicit offset, e.g. 2026-12-01T20:00+03:00; the yaml library may already give a Date. */
+const instant = () =>
+  z.union([z.date(), z.string()]).transform((v, ctx) => {
+    const text = v instanceof Date ? v.toISOString() : v;
+    const ok = v instanceof Date || /(Z|[+-]\d\d:?\d\d)$/.test(text);
+    const ms = Date.parse(text);
+    if (!ok || Number.isNaN(ms)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected a date-time with a zone, e.g. 2026-12-01T20:00+03:00',
+      });
+      return z.NEVER;
+    }
+    return new Date(ms).toISOString();
+  });
+
+const statusList = () => z.array(z.int().min(100).max(599)).min(1);
+
+// Probes ----------------------------------------------------------------------------------------
+
+/** ICMP echo (the system ping) to the installation's `ip`, or to its domain when there is no ip. */
+export const icmpProbeSchema = z.strictObject({
+  /** Host to ping instead of the default (ip, else the URL's host name). */
+  host: z.string().optional(),
+  /** Echo requests per check (default 3); the check fails only when all are lost. */
+  count: z.int().min(1).max(10).default(3),
+});
+
+/** A TCP connect to one port of the installation (ip, else the domain). */
+export const tcpProbeSchema = z.strictObject({
+  /** Port to connect to. */
+  port: z.int().min(1).max(65535),
+  /** Host to connect to instead of the default (ip, else the URL's host name). */
+  host: z.string().optional(),
+});
+
+/** HTTP(S) request by the installation's URL and, when `ip` is set, the same request sent to the ip. */
+export const httpProbeSchema = z.strictObject({
+  /** Path requested, relative to the installation's URL (default: the URL's own path). */
+  path: z.string().startsWith('/').optional(),
+  /** HTTP statuses that count as up (default [200]). */
+  expect: statusList().default([200]),
+  /** Also request by `ip` with the domain's Host header and TLS name (default true when ip is set). */
+  by_ip: z.boolean().default(true),
+  /** Redirects followed before giving up (default 5). */
+  max_redirects: z.int().min(0).max(20).default(5),
+});
+
+/** Resolution of the installation's domain through the configured resolvers. */
+export const dnsProbeSchema = z.strictObject({
+  /** Extra resolvers for this installation, e.g. the hosting's own server ("host:port" allowed). */
+  resolvers: z.array(resolver()).optional(),
+  /** Record type asked for (default A). */
+  type: z.enum(['A', 'AAAA']).default('A'),
+});
+
+/** The TLS certificate of the installation's https URL: expiry, host name, chain. */
+export const tlsProbeSchema = z.strictObject({
+  /** Days before expiry from which the check warns (default 21). */
+  warn_days: z.int().min(1).max(365).default(21),
+  /** Port (default: the URL's port, else 443). */
+  port: z.int().min(1).max(65535).optional(),
+});
+
+/**
+ * The Kodeks XML status document, where the state of the SenseLock licence key is read. Its format is not
+ * published: `select` and `ok` say which element/attribute holds the key state and which values mean present.
+ */
+export const kodeksXmlProbeSchema = z.strictObject({
+  /** Path of the XML status document, relative to the installation's URL (default /status.xml). */
+  path: z.string().startsWith('/').default('/status.xml'),
+  /** Where the key state is: a slash path of element names, optionally ending in @attribute (see docs). */
+  select: z.string().min(1).default('status/senselock/@state'),
+  /** Values of the selected node that mean "the key is present" (compared case-insensitively). */
+  ok: z.array(z.string().min(1)).min(1).default(['present', 'ok', '1', 'true']),
+});
+
+/** The report of the on-prem agent (`smart agent`) that looks for the USB key on the Kodeks server. */
+export const agentProbeSchema = z.strictObject({
+  /** A report older than this is "agent silent" (default 15m). */
+  max_age: duration(60_000).default(900_000),
+});
+
+/** The probes of one installation; each key present turns that probe on. */
+export const probesSchema = z.strictObject({
+  /** Ping. */
+  icmp: icmpProbeSchema.optional(),
+  /** TCP connect. */
+  tcp: tcpProbeSchema.optional(),
+  /** HTTP by domain and by ip. */
+  http: httpProbeSchema.optional(),
+  /** DNS resolution of the domain. */
+  dns: dnsProbeSchema.optional(),
+  /** TLS certificate. */
+  tls: tlsProbeSchema.optional(),
+  /** SenseLock key state from the Kodeks XML status. */
+  kodeks_xml: kodeksXmlProbeSchema.optional(),
+  /** Freshness and content of the on-prem agent's report. */
+  agent: agentProbeSchema.optional(),
+});
+
+const alertOverrideSchema = z.strictObject({
+  /** Consecutive failed checks before this alert fires for this installation. */
+  for: z.int().min(1).max(100).optional(),
+  /** Consecutive good checks before it resolves for this installation. */
+  resolve_after: z.int().min(1).max(100).optional(),
+  /** Turn the alert off for this installation. */
+  disabled: z.boolean().optional(),
+});
+
+// Entities --------------------------------------------------------------------------------------
+
+/** One Kodeks installation of a client. */
+export const installationSchema = z.strictObject({
+  /** Identifier, unique within the client ([a-z0-9-]). */
+  id: id(),
+  /** Russian name shown on the status page and in alerts. */
+  title: z.string().min(1),
+  /** Id of a hosting from `hostings`; omitted = on-premise. */
+  hosting: id().optional(),
+  /** What users open: the domain, usually through a proxy. Never published on the site. */
+  url: httpUrl(),
+  /** Direct address of the server: probed, never published. */
+  ip: ip().optional(),
+  /** Time zone for this installation's days (default: checker.timezone). */
+  timezone: timezone().optional(),
+  /** Internal notes for managers; never published. */
+  notes: z.string().optional(),
+  /** Per-alert overrides of the thresholds in docs/errors (keyed by alert name). */
+  alerts: z.partialRecord(z.enum(ALERT_NAMES), alertOverrideSchema).optional(),
+  /** Which probes run against this installation. */
+  probes: probesSchema,
+});
+
+/** The person responsible for a client. Private: never published. */
+export const managerSchema = z.strictObject({
+  /** Full name. */
+  name: z.string().min(1),
+  /** Telegram handle, e.g. @ipetrov, mentioned in alerts. */
+  telegram: z
+    .string()
+    .regex(/^@[A-Za-z0-9_]{4,32}$/, 'expected a Telegram handle such as @ipetrov')
+    .optional(),
+  /** E-mail. */
+  email: z.email().optional(),
+  /** Phone. */
+  phone: z.string().optional(),
+});
+
+/** Telegram routing: a chat id (or @channel) and an optional forum topic. */
+export const telegramTargetSchema = z.strictObject({
+  /** Chat id such as -1001234567890, or @channelname. */
+  chat: z
+    .union([z.string().regex(/^(-?\d+|@[A-Za-z0-9_]{5,32})$/, 'expected a chat id or @channel'), z.int()])
+    .transform(String),
+  /** Forum topic (message_thread_id) inside the chat. */
+  thread: z.int().positive().optional(),
+});
+
+/** One client company. */
+export const clientSchema = z.strictObject({
+  /** Identifier, unique ([a-z0-9-]); used in file names of the status data. */
+  id: id(),
+  /** Russian name of the company, shown on its status page. */
+  title: z.string().min(1),
+  /** public: listed on the home page; unlisted: own page, not listed, noindex; private: no page. */
+  visibility: z.enum(['public', 'unlisted', 'private']).default('public'),
+  /** URL segment of the status page (default: the id); make it unguessable for unlisted clients. */
+  slug: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,80}$/, 'a slug is lowercase letters, digits and dashes')
+    .optional(),
+  /** The responsible manager (private). */
+  manager: managerSchema.optional(),
+  /** Contract: availability in % per calendar month, announced maintenance excluded. */
+  sla: z.strictObject({ availability: z.number().min(50).max(100) }).optional(),
+  /** Overrides of alert routing for this client. */
+  notify: z
+    .strictObject({
+      /** Where this client's alerts go instead of notify.telegram. */
+      telegram: telegramTargetSchema.optional(),
+      /** A chat shared with the client: receives only client-visible alerts, without internal details. */
+      client_telegram: telegramTargetSchema.optional(),
+    })
+    .optional(),
+  /** Internal notes (private). */
+  notes: z.string().optional(),
+  /** The client's installations. */
+  installations: z.array(installationSchema).min(1),
+});
+
+/** A hosting that runs installations of several clients (outages there are grouped into one message). */
+export const hostingSchema = z.strictObject({
+  /** Russian name, e.g. «Техэксперт.Облако». */
+  title: z.string().min(1),
+  /** Where to file a ticket with the hosting's support. */
+  support: z.string().optional(),
+  /** The hosting's own DNS servers, asked in addition to checker.resolvers for its installations. */
+  resolvers: z.array(resolver()).optional(),
+});
+
+/** An announced maintenance window: no alerts, excluded from SLA. */
+export const maintenanceSchema = z.strictObject({
+  /** `client` (all its installations) or `client/installation`. */
+  installations: z
+    .array(z.string().regex(/^[a-z0-9-]+(\/[a-z0-9-]+)?$/, 'expected "client" or "client/installation"'))
+    .min(1),
+  /** Start, with a zone. */
+  start: instant(),
+  /** End, with a zone. */
+  end: instant(),
+  /** Russian reason shown on the status page. */
+  reason: z.string().min(1),
+});
+
+/** Canary: a target that proves the checker's own network works. */
+export const canarySchema = z.union([
+  z.strictObject({ /** TCP connect to host:port. */ tcp: hostPort() }),
+  z.strictObject({ /** HTTP GET of a URL that must answer. */ http: httpUrl() }),
+]);
+
+/** The whole installations.yaml. */
+export const configSchema = z.strictObject({
+  /** The published site. */
+  site: z.strictObject({
+    /** Base URL of the site; every link in alerts starts with it. */
+    url: httpUrl(),
+    /** Site title (default "SMART status"). */
+    title: z.string().min(1).default('SMART status'),
+    /** GitHub repository owner/name, for "edit on GitHub" links. */
+    repo: z
+      .string()
+      .regex(/^[\w.-]+\/[\w.-]+$/, 'expected owner/name')
+      .optional(),
+  }),
+  /** How the checker runs. */
+  checker: z
+    .strictObject({
+      /** Expected cadence of runs; a gap longer than 3 × interval is "no data", never "up" (default 5m). */
+      interval: duration(10_000, 86_400_000).default(300_000),
+      /** Time zone of days, months and times shown (default Europe/Moscow). */
+      timezone: timezone().default('Europe/Moscow'),
+      /** Checks run at once (default 64). */
+      concurrency: z.int().min(1).max(1024).default(64),
+      /** Checks at once against one host (default 4). */
+      per_host: z.int().min(1).max(64).default(4),
+      /** Hard limit for one check (default 10s). */
+      timeout: duration(100, 120_000).default(10_000),
+      /** Bytes read from one response at most (default 1 MiB). */
+      max_body: z
+        .int()
+        .min(1024)
+        .max(64 * 1024 * 1024)
+        .default(1024 * 1024),
+      /** Targets that prove the checker's own network works; if all fail, no client is blamed. */
+      canaries: z.array(canarySchema).default([]),
+      /** DNS servers every probe resolves names through: "system" or "host:port" (default ["system"]). */
+      resolvers: z.array(resolver()).min(1).default(['system']),
+    })
+    .prefault({}),
+  /** Where alerts go. */
+  notify: z
+    .strictObject({
+      /** The managers' Telegram chat. */
+      telegram: telegramTargetSchema
+        .extend({
+          /** Reminder period while an alert keeps firing (default 4h). */
+          remind_every: duration(60_000).default(4 * 3_600_000),
+        })
+        .optional(),
+    })
+    .prefault({}),
+  /** Hostings by id. */
+  hostings: z.record(id(), hostingSchema).default({}),
+  /** Client companies. */
+  clients: z.array(clientSchema).default([]),
+  /** Announced maintenance windows. */
+  maintenance: z.array(maintenanceSchema).default([]),
+});
+
+/** installations.yaml after validation, defaults applied and durations in milliseconds. */
+export type Config = z.output<typeof configSchema>;
+export type Client = Config['clients'][number];
+export type Installation = Client['installations'][number];
+export type Probes = Installation['probes'];
+export type Maintenance = Config['maintenance'][number];

@@ -1,0 +1,106 @@
+import type { Document } from 'yaml';
+import type { z } from 'zod';
+import { type Diagnostic, formatPath, type LineCounter, locate, suggest } from './diagnostics.ts';
+
+type AnySchema = z.core.$ZodType;
+
+/** Keys a strict object accepts at `path` inside `schema` (empty when the path is not an object). */
+export function knownKeysAt(schema: AnySchema, path: readonly PropertyKey[]): string[] {
+  const keys = new Set<string>();
+  for (const obj of objectsAt(schema, path)) for (const k of Object.keys(obj)) keys.add(k);
+  return [...keys];
+}
+
+function objectsAt(schema: AnySchema, path: readonly PropertyKey[]): Record<string, AnySchema>[] {
+  const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
+  switch (def.type) {
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+    case 'catch':
+      return objectsAt(def.innerType as AnySchema, path);
+    case 'pipe':
+      return objectsAt(def.in as AnySchema, path);
+    case 'union':
+      return (def.options as AnySchema[]).flatMap((o) => objectsAt(o, path));
+    case 'object': {
+      const shape = def.shape as Record<string, AnySchema>;
+      if (path.length === 0) return [shape];
+      const next = shape[String(path[0])];
+      return next ? objectsAt(next, path.slice(1)) : [];
+    }
+    case 'array':
+      return path.length === 0 ? [] : objectsAt(def.element as AnySchema, path.slice(1));
+    case 'record':
+      return path.length === 0 ? [] : objectsAt(def.valueType as AnySchema, path.slice(1));
+    default:
+      return [];
+  }
+}
+
+/** Turns zod issues into located diagnostics, one per problem (one per unknown key). */
+export function issuesToDiagnostics(
+  issues: readonly z.core.$ZodIssue[],
+  ctx: { file: string; doc: Document; lines: LineCounter; schema: AnySchema },
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      // Report the branch that got furthest rather than "invalid input".
+      const best = issue.errors.reduce((a, b) => (deepest(b) > deepest(a) ? b : a));
+      out.push(
+        ...issuesToDiagnostics(
+          best.map((i) => ({ ...i, path: [...issue.path, ...i.path] })),
+          ctx,
+        ),
+      );
+      continue;
+    }
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownKeysAt(ctx.schema, issue.path);
+      for (const key of issue.keys) {
+        const hint = suggest(key, known);
+        const pos = locate(ctx.doc, ctx.lines, issue.path, key);
+        out.push({
+          file: ctx.file,
+          ...pos,
+          path: formatPath([...issue.path, key]),
+          message: `unknown key${hint ? ` (did you mean "${hint}"?)` : ''}; allowed here: ${known.join(', ')}`,
+        });
+      }
+      continue;
+    }
+    const pos = locate(ctx.doc, ctx.lines, issue.path);
+    out.push({ file: ctx.file, ...pos, path: formatPath(issue.path), message: describe(issue) });
+  }
+  return out;
+}
+
+function deepest(issues: readonly z.core.$ZodIssue[]): number {
+  return Math.max(0, ...issues.map((i) => i.path.length + (i.code === 'unrecognized_keys' ? 0 : 0.5)));
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') {
+    if (issue.input === undefined) return `is required (expected ${issue.expected})`;
+    return `expected ${issue.expected}, got ${received(issue.input)}`;
+  }
+  if (issue.code === 'invalid_value') {
+    return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(issue.input)}`;
+  }
+  if (issue.code === 'too_small' && issue.origin === 'array')
+    return `needs at least ${issue.minimum} item(s)`;
+  if (issue.code === 'too_small' && issue.origin === 'string') return `must not be empty`;
+  const input =
+    'input' in issue && typeof issue.input === 'string' ? ` (got ${JSON.stringify(issue.input)})` : '';
+  return issue.message.includes('"') ? issue.message : `${issue.message}${input}`;
+}
+
+function received(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return `${typeof v} ${JSON.stringify(v)}`;
+}

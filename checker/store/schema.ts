@@ -1,0 +1,294 @@
+import { z } from 'zod';
+import { ALERT_NAMES, COMPONENTS, SEVERITIES } from '../alerts/names.ts';
+import { CHECK_IDS } from '../probes/types.ts';
+
+/**
+ * The status data: what the checker observed, written by the store (`status/` locally, the `status` branch
+ * in production) and read by the site. Every file carries `schema: STATUS_SCHEMA_VERSION`; a file with another
+ * version stops the run instead of being overwritten. Public-safe fields only reach the site: `evidence`,
+ * agent host details and outbox payloads are operator-only.
+ */
+export const STATUS_SCHEMA_VERSION = 1;
+
+const version = z.literal(STATUS_SCHEMA_VERSION);
+const iso = z.iso.datetime({ offset: true });
+const alertName = z.enum(ALERT_NAMES);
+
+/** Overall state of an installation or client, in Statuspage's vocabulary plus "no data". */
+export const OVERALL_STATES = [
+  'operational',
+  'degraded_performance',
+  'partial_outage',
+  'major_outage',
+  'under_maintenance',
+  'no_data',
+] as const;
+export type OverallState = (typeof OVERALL_STATES)[number];
+
+/** The last result of one check of one installation. */
+export const checkStateSchema = z.object({
+  /** ok / fail / unknown. */
+  status: z.enum(['ok', 'fail', 'unknown']),
+  /** Machine-readable outcome code, e.g. DNS_NXDOMAIN. */
+  code: z.string(),
+  /** Russian text for people; never contains addresses. */
+  message: z.string(),
+  /** Latency of the last check in ms. */
+  latency_ms: z.number().nonnegative(),
+  /** When this status began (first check with this status in a row). */
+  since: iso,
+  /** Operator-only details (addresses, raw errors); never shown on the site. */
+  evidence: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+});
+
+/** The probable cause of an installation's trouble, from `checker/diagnose`. */
+export const diagnosisSchema = z.object({
+  /** Machine-readable rule id, e.g. dns_down_ip_ok. */
+  rule: z.string(),
+  /** The alert this cause maps to. */
+  alert: alertName,
+  /** Russian: the probable cause, e.g. «DNS не отвечает, установка доступна по IP-адресу». */
+  cause: z.string(),
+  /** Russian: what to check or do first (for managers). */
+  hint: z.string(),
+  /** Russian: what users can do meanwhile (public), e.g. open the installation by IP address. */
+  workaround: z.string().optional(),
+});
+
+/** The alert state machine's memory for one installation × alert. */
+export const alertStateSchema = z.object({
+  /** ok: nothing wrong; pending: failing but below `for`; firing: notified (or suppressed). */
+  state: z.enum(['ok', 'pending', 'firing']),
+  /** Consecutive failed checks. */
+  fails: z.int().nonnegative(),
+  /** Consecutive good checks while pending/firing. */
+  oks: z.int().nonnegative(),
+  /** First failed check of the current problem: downtime counts from here. */
+  since: iso.optional(),
+  /** When the alert fired. */
+  fired_at: iso.optional(),
+  /** Last firing or reminder notification. */
+  notified_at: iso.optional(),
+  /** True while a parent alert fires and this one is held back. */
+  suppressed: z.boolean().default(false),
+  /** Id of the open incident in incidents/<YYYY-MM>.json. */
+  incident: z.string().optional(),
+});
+
+/** One installation's current state. */
+export const installationStateSchema = z.object({
+  /** Overall state shown on the status page. */
+  overall: z.enum(OVERALL_STATES),
+  /** Last run that checked it. */
+  checked_at: iso,
+  /** Per component (network, access, dns, tls, license, agent): worst status of its checks. */
+  components: z.partialRecord(
+    z.enum(COMPONENTS),
+    z.object({ status: z.enum(['ok', 'fail', 'unknown']), since: iso, message: z.string() }),
+  ),
+  /** Last result per check. */
+  checks: z.partialRecord(z.enum(CHECK_IDS), checkStateSchema),
+  /** Probable cause while something is wrong. */
+  diagnosis: diagnosisSchema.optional(),
+  /** Alert state machines. */
+  alerts: z.partialRecord(alertName, alertStateSchema),
+});
+
+/** state/<client>.json: current component and alert states of one client's installations. */
+export const clientStateSchema = z.object({
+  schema: version,
+  /** Client id. */
+  client: z.string(),
+  /** Last run that wrote this file. */
+  updated_at: iso,
+  /** By installation id. */
+  installations: z.record(z.string(), installationStateSchema),
+});
+
+/** heartbeat.json: the last run of the checker. */
+export const heartbeatSchema = z.object({
+  schema: version,
+  /** Unique id of the run. */
+  run_id: z.string(),
+  started_at: iso,
+  finished_at: iso,
+  duration_ms: z.number().nonnegative(),
+  /** Where the checks ran from, e.g. "github-hosted" or a runner name. */
+  vantage: z.string(),
+  /** Expected interval between runs in ms (from installations.yaml). */
+  interval_ms: z.number().positive(),
+  /** False when the canaries failed: the checker could not see the network, client states were kept. */
+  network_ok: z.boolean(),
+  counts: z.object({
+    clients: z.int().nonnegative(),
+    installations: z.int().nonnegative(),
+    checks: z.int().nonnegative(),
+    ok: z.int().nonnegative(),
+    fail: z.int().nonnegative(),
+    unknown: z.int().nonnegative(),
+    firing: z.int().nonnegative(),
+  }),
+  /** Operator notes of this run, e.g. "ICMP недоступен с этого раннера". */
+  notes: z.array(z.string()).default([]),
+});
+
+/** Daily aggregate for one installation (and per component) in history files. */
+export const dayAggregateSchema = z.object({
+  /** Checks run that day. */
+  checks: z.int().nonnegative(),
+  /** Failed checks (of the installation's availability). */
+  failures: z.int().nonnegative(),
+  /** Minutes down (from the first failed check), maintenance excluded. */
+  down_min: z.number().nonnegative(),
+  /** Minutes inside announced maintenance. */
+  maintenance_min: z.number().nonnegative(),
+  /** Minutes with no data (gaps longer than 3 × interval, checker offline). */
+  no_data_min: z.number().nonnegative(),
+  /** Median and 95th percentile latency of the HTTP check that day, ms. */
+  p50_ms: z.number().nonnegative().optional(),
+  p95_ms: z.number().nonnegative().optional(),
+  /** Log-scale latency histogram used to merge percentiles across runs (bucket i = up to 2^i ms). */
+  hist: z.array(z.int().nonnegative()).optional(),
+  /** Minutes down per component. */
+  components: z
+    .partialRecord(
+      z.enum(COMPONENTS),
+      z.object({ down_min: z.number().nonnegative(), failures: z.int().nonnegative() }),
+    )
+    .optional(),
+});
+export type DayAggregate = z.output<typeof dayAggregateSchema>;
+
+/** history/<client>/<YYYY-MM>.json: daily aggregates of one client for one calendar month. */
+export const historyMonthSchema = z.object({
+  schema: version,
+  client: z.string(),
+  /** YYYY-MM in the configured time zone. */
+  month: z.string().regex(/^\d{4}-\d{2}$/),
+  /** IANA time zone the days are cut in. */
+  timezone: z.string(),
+  /** installation id → YYYY-MM-DD → aggregate. */
+  installations: z.record(z.string(), z.record(z.string().regex(/^\d{4}-\d{2}-\d{2}$/), dayAggregateSchema)),
+});
+
+/** One incident: an alert that fired, from its first failed check to its resolution. */
+export const incidentSchema = z.object({
+  /** Stable id, e.g. 2026-11-28T06:00Z-acme-main-KodeksDnsResolve. */
+  id: z.string(),
+  client: z.string(),
+  installation: z.string(),
+  alert: alertName,
+  severity: z.enum(SEVERITIES),
+  /** First failed check. */
+  started_at: iso,
+  /** When the alert fired (notified). */
+  fired_at: iso.optional(),
+  /** When it resolved; absent while open. */
+  resolved_at: iso.optional(),
+  /** The hosting, when several installations there failed together (grouped notification). */
+  hosting: z.string().optional(),
+  /** Id shared by incidents that were announced in one grouped message. */
+  group: z.string().optional(),
+  /** Probable cause at the time it fired. */
+  diagnosis: diagnosisSchema.optional(),
+  /** Whether the alert may be shown on the client's status page. */
+  client_visible: z.boolean(),
+  /** True when the alert was held back by a parent alert (never notified on its own). */
+  suppressed: z.boolean().default(false),
+  /** Inside a maintenance window: not notified, not counted in SLA. */
+  maintenance: z.boolean().default(false),
+});
+export type Incident = z.output<typeof incidentSchema>;
+
+/** incidents/<YYYY-MM>.json: incidents that started in that month (UTC month of started_at). */
+export const incidentMonthSchema = z.object({
+  schema: version,
+  month: z.string().regex(/^\d{4}-\d{2}$/),
+  incidents: z.array(incidentSchema),
+});
+
+/** A notification waiting to be delivered (or remembered after delivery, for replies). */
+export const outboxItemSchema = z.object({
+  /** Unique, stable id: re-queuing the same event gives the same id, so nothing is sent twice. */
+  id: z.string(),
+  kind: z.enum(['firing', 'grouped', 'reminder', 'resolved', 'operator']),
+  /** When the event happened (messages delivered much later are marked as delayed). */
+  created_at: iso,
+  /** Delivery attempts so far. */
+  attempts: z.int().nonnegative().default(0),
+  /** Earliest time of the next attempt (429 retry_after, backoff). */
+  not_before: iso.optional(),
+  /** Last delivery error, in words. */
+  last_error: z.string().optional(),
+  /** Target chat and topic. */
+  chat: z.string(),
+  thread: z.int().optional(),
+  /** Id of the firing message this one replies to (resolved → firing), as another outbox item id. */
+  reply_to: z.string().optional(),
+  /** Telegram HTML text (already rendered and escaped). */
+  text: z.string(),
+  /** URL buttons. */
+  buttons: z.array(z.object({ text: z.string(), url: z.string() })).default([]),
+});
+export type OutboxItem = z.output<typeof outboxItemSchema>;
+
+/** outbox.json: undelivered notifications, and recently delivered ones' Telegram message ids. */
+export const outboxSchema = z.object({
+  schema: version,
+  pending: z.array(outboxItemSchema),
+  /** outbox item id → where it was delivered (kept for replies; pruned after 30 days). */
+  delivered: z.record(z.string(), z.object({ chat: z.string(), message_id: z.int(), at: iso })),
+});
+
+/** agents/<client>/<installation>.json: the on-prem agent's last report. Operator-only. */
+export const agentReportSchema = z.object({
+  schema: version,
+  client: z.string(),
+  installation: z.string(),
+  /** When the agent made the report (must not be in the future). */
+  reported_at: iso,
+  /** Version of `smart agent`. */
+  agent_version: z.string(),
+  /** Host name of the Kodeks server (private). */
+  hostname: z.string().max(255).optional(),
+  usb: z.object({
+    /** present: a known key is attached; absent: USB visible, no key; unavailable: USB cannot be seen. */
+    status: z.enum(['present', 'absent', 'unavailable']),
+    /** Why USB is unavailable, in words. */
+    reason: z.string().max(500).optional(),
+    /** Devices that look like keys (vendor:product, manufacturer and product strings). */
+    devices: z
+      .array(
+        z.object({
+          id: z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/),
+          manufacturer: z.string().max(200).optional(),
+          product: z.string().max(200).optional(),
+          matched: z.boolean(),
+        }),
+      )
+      .max(64)
+      .default([]),
+  }),
+  /** The local Kodeks web port and XML status as seen from the server itself. */
+  local: z
+    .object({
+      http: z
+        .object({ status: z.enum(['ok', 'fail', 'unknown']), code: z.string(), message: z.string().max(500) })
+        .optional(),
+      kodeks_xml: z
+        .object({ status: z.enum(['ok', 'fail', 'unknown']), code: z.string(), message: z.string().max(500) })
+        .optional(),
+    })
+    .default({}),
+});
+export type AgentReport = z.output<typeof agentReportSchema>;
+
+export type Heartbeat = z.output<typeof heartbeatSchema>;
+export type ClientState = z.output<typeof clientStateSchema>;
+export type InstallationState = z.output<typeof installationStateSchema>;
+export type AlertState = z.output<typeof alertStateSchema>;
+export type CheckState = z.output<typeof checkStateSchema>;
+export type Diagnosis = z.output<typeof diagnosisSchema>;
+export type HistoryMonth = z.output<typeof historyMonthSchema>;
+export type IncidentMonth = z.output<typeof incidentMonthSchema>;
+export type Outbox = z.output<typeof outboxSchema>;
