@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createFsStore } from './fs.ts';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'smart-fs-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('fs store', () => {
+  it('creates folders, reads back, lists recursively and deletes', async () => {
+    const store = createFsStore(dir);
+    expect(await store.read('state/acme.json')).toBeUndefined();
+    const res = await store.update('first', async () => {
+      return new Map([
+        ['state/acme.json', '{"a":1}\n'],
+        ['history/acme/2026-11.json', '{}\n'],
+        ['heartbeat.json', '{}\n'],
+      ]);
+    });
+    expect(res).toEqual({ changed: 3, retries: 0 });
+    expect(await store.read('state/acme.json')).toBe('{"a":1}\n');
+    expect(await store.list('')).toEqual(['heartbeat.json', 'history/acme/2026-11.json', 'state/acme.json']);
+    expect(await store.list('history')).toEqual(['history/acme/2026-11.json']);
+    expect(await store.list('nothing')).toEqual([]);
+    const again = await store.update('same', async () => new Map([['state/acme.json', '{"a":1}\n']]));
+    expect(again.changed).toBe(0);
+    await store.update('delete', async () => new Map([['heartbeat.json', null]]));
+    expect(await store.read('heartbeat.json')).toBeUndefined();
+  });
+
+  it('refuses paths outside the folder', async () => {
+    const store = createFsStore(dir);
+    await expect(store.update('bad', async () => new Map([['../evil.json', '{}']]))).rejects.toThrow(
+      /outside the store/,
+    );
+  });
+
+  it('writes nothing when computing the change fails', async () => {
+    const store = createFsStore(dir);
+    await writeFile(join(dir, 'heartbeat.json'), 'old');
+    await expect(
+      store.update('boom', async () => {
+        throw new Error('corrupt file');
+      }),
+    ).rejects.toThrow('corrupt file');
+    expect(await readFile(join(dir, 'heartbeat.json'), 'utf8')).toBe('old');
+    // The queue keeps working after a failed update.
+    await store.update('ok', async () => new Map([['heartbeat.json', 'new']]));
+    expect(await store.read('heartbeat.json')).toBe('new');
+  });
+
+  it('leaves only complete files when the writer is killed with SIGKILL', async () => {
+    for (let round = 0; round < 3; round++) {
+      const child = spawn(process.execPath, [join(import.meta.dirname, 'testdata/write-loop.ts'), dir], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+        child.on('exit', (code) => reject(new Error(`writer exited early with ${code}`)));
+      });
+      // Let it write a little more, at a moment we do not choose.
+      await new Promise((r) => setTimeout(r, 20 + round * 15));
+      const exited = new Promise((r) => child.on('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+      const store = createFsStore(dir);
+      for (const path of await store.list('')) {
+        const text = await store.read(path);
+        const parsed = JSON.parse(text!) as { schema: number; big: string };
+        expect(parsed.schema).toBe(1);
+      }
+      expect((await store.list('')).length).toBe(3);
+    }
+    // Temporary files may be left behind by the kill, but they are never listed.
+    const all = await readdir(dir, { recursive: true });
+    expect(all.filter((n) => String(n).endsWith('.json')).length).toBeGreaterThanOrEqual(3);
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * The `fs` store: status data in a folder (`status/` by default). Every file is replaced atomically: the new
+ * text goes to a temporary file in the same folder, is fsynced, then renamed over the old one, so a reader —
+ * or a checker killed with SIGKILL in the middle — only ever sees the old or the new complete file.
+ * Updates within one process run one at a time.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { dirname, join, posix, resolve, sep } from 'node:path';
+import type { StatusStore, StoreChanges, StoreView, UpdateResult } from './types.ts';
+
+/** Temporary files start with this; readers and listings skip them. */
+const TEMP_PREFIX = '.tmp-';
+
+/** A store over the folder `dir` (created on first write). */
+export function createFsStore(dir: string): StatusStore {
+  const root = resolve(dir);
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const abs = (path: string): string => {
+    const clean = posix.normalize(path);
+    if (clean.startsWith('../') || clean === '..' || posix.isAbsolute(clean) || clean.includes('\0'))
+      throw new Error(`status path outside the store: ${JSON.stringify(path)}`);
+    return join(root, ...clean.split('/'));
+  };
+
+  const view: StoreView = {
+    async read(path) {
+      try {
+        return await readFile(abs(path), 'utf8');
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+        throw err;
+      }
+    },
+    async list(folder) {
+      const base = folder.replace(/\/+$/, '');
+      let entries: string[];
+      try {
+        entries = (await readdir(abs(base || '.'), { recursive: true, withFileTypes: true }))
+          .filter((e) => e.isFile() && !e.name.startsWith(TEMP_PREFIX))
+          .map((e) =>
+            join(e.parentPath, e.name)
+              .slice(root.length + 1)
+              .split(sep)
+              .join('/'),
+          );
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw err;
+      }
+      return entries.sort();
+    },
+  };
+
+  async function apply(changes: StoreChanges): Promise<number> {
+    let changed = 0;
+    for (const [path, text] of [...changes].sort(([a], [b]) => a.localeCompare(b))) {
+      const target = abs(path);
+      if (text === null) {
+        await unlink(target).catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'ENOENT') throw err;
+        });
+        changed++;
+        continue;
+      }
+      if ((await view.read(path)) === text) continue;
+      await writeAtomic(target, text);
+      changed++;
+    }
+    return changed;
+  }
+
+  return {
+    name: `${dir.replace(/\/+$/, '')}/`,
+    read: view.read,
+    list: view.list,
+    update(_message, change): Promise<UpdateResult> {
+      const run = queue.then(async () => {
+        const changes = await change(view);
+        return { changed: await apply(changes), retries: 0 };
+      });
+      queue = run.catch(() => undefined);
+      return run;
+    },
+  };
+}
+
+/** Writes `text` to `file` through a temporary file, fsync and rename; cleans up on failure. */
+export async function writeAtomic(file: string, text: string): Promise<void> {
+  const folder = dirname(file);
+  await mkdir(folder, { recursive: true });
+  const temp = join(folder, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
+  try {
+    const handle = await open(temp, 'wx', 0o644);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+  // Make the rename itself durable.
+  const dirHandle = await open(folder, 'r').catch(() => undefined);
+  if (dirHandle)
+    await dirHandle
+      .sync()
+      .catch(() => undefined)
+      .finally(() => dirHandle.close());
+}
