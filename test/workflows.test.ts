@@ -108,9 +108,10 @@ describe('check.yml', () => {
     const steps = wf.jobs.check!.steps!;
     const check = steps.find((s) => s.run?.includes('smart check'));
     expect(check?.run).toBe('npx smart check --store github --notify telegram');
+    const secret = (name: string) => ['${{', `secrets.${name}`, '}}'].join(' ');
     expect(check?.env).toEqual({
-      TELEGRAM_BOT_TOKEN: '${{ secrets.TELEGRAM_BOT_TOKEN }}',
-      GITHUB_TOKEN: '${{ secrets.GITHUB_TOKEN }}',
+      TELEGRAM_BOT_TOKEN: secret('TELEGRAM_BOT_TOKEN'),
+      GITHUB_TOKEN: secret('GITHUB_TOKEN'),
     });
     expect(steps.some((s) => s.run === 'npm ci')).toBe(true);
   });
