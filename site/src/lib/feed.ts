@@ -1,0 +1,62 @@
+/** The Atom feed of one client's incidents and maintenance. */
+import { XMLBuilder } from 'fast-xml-parser';
+import { dateTime, minutesText } from './format.ts';
+import type { ClientView, IncidentView } from './view.ts';
+
+const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true });
+
+function incidentEntry(v: ClientView, i: IncidentView, page: string) {
+  const lines = [
+    `${i.installation}: ${i.title}.`,
+    `Начало: ${dateTime(i.started, v.timezone)}.`,
+    i.resolved !== undefined
+      ? `Восстановлено: ${dateTime(i.resolved, v.timezone)} (длительность ${minutesText(i.minutes)}).`
+      : 'Инцидент продолжается.',
+  ];
+  if (i.cause) lines.push(`Вероятная причина: ${i.cause}.`);
+  if (i.workaround) lines.push(`Что можно сделать сейчас: ${i.workaround}`);
+  return {
+    id: `${page}#${encodeURIComponent(i.id)}`,
+    title: `${i.resolved !== undefined ? 'Решено' : 'Идёт'}: ${i.title} — ${i.installation}`,
+    updated: new Date(i.resolved ?? i.started).toISOString(),
+    published: new Date(i.started).toISOString(),
+    link: { '@_href': page },
+    content: { '@_type': 'text', '#text': lines.join('\n') },
+  };
+}
+
+/** Atom XML for `v`; `site` is the absolute base URL. */
+export function atomFeed(v: ClientView, site: string, now: number): string {
+  const page = new URL(`/status/${v.slug}/`, site).href;
+  const entries = [...v.active, ...v.history].map((i) => incidentEntry(v, i, page));
+  for (const m of v.maintenance)
+    entries.push({
+      id: `${page}#maintenance-${m.start}`,
+      title: `Плановые работы: ${m.reason}`,
+      updated: new Date(m.start).toISOString(),
+      published: new Date(m.start).toISOString(),
+      link: { '@_href': page },
+      content: {
+        '@_type': 'text',
+        '#text': `${dateTime(m.start, v.timezone)} — ${dateTime(m.end, v.timezone)}: ${m.installations.join(', ')}.`,
+      },
+    });
+  const updated = entries.reduce((max, e) => (e.updated > max ? e.updated : max), new Date(v.checkedAt ?? now).toISOString());
+  const doc = {
+    '?xml': { '@_version': '1.0', '@_encoding': 'utf-8' },
+    feed: {
+      '@_xmlns': 'http://www.w3.org/2005/Atom',
+      '@_xml:lang': 'ru',
+      id: page,
+      title: `${v.title}: инциденты`,
+      updated,
+      link: [
+        { '@_rel': 'alternate', '@_type': 'text/html', '@_href': page },
+        { '@_rel': 'self', '@_type': 'application/atom+xml', '@_href': `${page}feed.xml` },
+      ],
+      author: { name: 'SMART status' },
+      entry: entries,
+    },
+  };
+  return builder.build(doc);
+}

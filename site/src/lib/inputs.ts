@@ -1,0 +1,95 @@
+/**
+ * The site's inputs, read once per build: installations.yaml, the alert catalog and the status data.
+ * Paths come from the environment (SMART_CONFIG, SMART_DOCS, SMART_STATUS_DIR) relative to the working
+ * directory; SMART_NOW fixes "now" for tests and screenshots.
+ */
+import { resolve } from 'node:path';
+import { type Catalog, loadCatalog } from '../../../checker/alerts/catalog.ts';
+import type { Diagnostic } from '../../../checker/config/diagnostics.ts';
+import { loadConfig } from '../../../checker/config/load.ts';
+import type { Config } from '../../../checker/config/schema.ts';
+import { addDays, localDay } from './calendar.ts';
+import { loadStatus, type StatusData } from './status-files.ts';
+
+/** Everything a page is rendered from. */
+export interface Inputs {
+  config: Config;
+  catalog: Catalog;
+  status: StatusData;
+  /** The build's "now" (ms). */
+  now: number;
+}
+
+export type InputsResult = { ok: true; inputs: Inputs } | { ok: false; diagnostics: Diagnostic[] };
+
+/** Days of history the pages need: 90 daily bars, plus the start of the current month. */
+export const HISTORY_DAYS = 90;
+
+/** Where the inputs are, from an environment. */
+export function inputPaths(env: NodeJS.ProcessEnv, cwd: string) {
+  return {
+    config: resolve(cwd, env.SMART_CONFIG || 'installations.yaml'),
+    docs: resolve(cwd, env.SMART_DOCS || 'docs/errors'),
+    status: resolve(cwd, env.SMART_STATUS_DIR || 'status'),
+  };
+}
+
+/** Parses SMART_NOW (an ISO date-time) or falls back to the clock. */
+export function buildNow(env: NodeJS.ProcessEnv, clock: () => number = Date.now): number | Diagnostic {
+  if (!env.SMART_NOW) return clock();
+  const ms = Date.parse(env.SMART_NOW);
+  if (Number.isNaN(ms))
+    return {
+      file: 'SMART_NOW',
+      line: 0,
+      col: 0,
+      path: '',
+      message: `"${env.SMART_NOW}" is not a date-time such as 2026-11-28T09:25:00+03:00`,
+    };
+  return ms;
+}
+
+/** Months (YYYY-MM) touched by the last HISTORY_DAYS days in `tz`, and the next one for safety at month ends. */
+export function monthsNeeded(now: number, tz: string): string[] {
+  const today = localDay(now, tz);
+  const months = new Set<string>();
+  for (let i = 0; i <= HISTORY_DAYS; i++) months.add(addDays(today, -i).slice(0, 7));
+  // incidents/ is cut by UTC month; the first hours of a local month can belong to the previous UTC one.
+  months.add(new Date(now).toISOString().slice(0, 7));
+  return [...months].sort();
+}
+
+/** Reads and validates all inputs; every problem is returned, located, none thrown. */
+export async function loadInputs(env: NodeJS.ProcessEnv, cwd: string): Promise<InputsResult> {
+  const paths = inputPaths(env, cwd);
+  const now = buildNow(env);
+  if (typeof now !== 'number') return { ok: false, diagnostics: [now] };
+  const [config, catalog] = await Promise.all([loadConfig(paths.config), loadCatalog(paths.docs)]);
+  const diagnostics: Diagnostic[] = [];
+  if (!config.ok) diagnostics.push(...config.diagnostics);
+  if (!catalog.ok) diagnostics.push(...catalog.diagnostics);
+  if (!config.ok || !catalog.ok) return { ok: false, diagnostics };
+  const status = await loadStatus(paths.status, monthsNeeded(now, config.config.checker.timezone));
+  if (!status.ok) return { ok: false, diagnostics: status.diagnostics };
+  return { ok: true, inputs: { config: config.config, catalog: catalog.catalog, status: status.data, now } };
+}
+
+const CACHE = Symbol.for('smart-status.site.inputs');
+type Cache = { [CACHE]?: Promise<InputsResult> };
+
+/**
+ * The inputs of this build, loaded once per process: astro.config reads them first (and stops the build
+ * on a problem); the pages, bundled separately by Vite, get the same object through globalThis.
+ */
+export function sharedInputs(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<InputsResult> {
+  const cache = globalThis as Cache;
+  cache[CACHE] ??= loadInputs(env, cwd);
+  return cache[CACHE];
+}
+
+/** The inputs for a page; throws only if astro.config did not already stop a broken build. */
+export async function inputs(): Promise<Inputs> {
+  const result = await sharedInputs();
+  if (!result.ok) throw new Error(`invalid inputs:\n${result.diagnostics.map((d) => d.message).join('\n')}`);
+  return result.inputs;
+}

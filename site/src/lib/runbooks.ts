@@ -1,0 +1,53 @@
+/** Runbook routes: the clean URL, the `.md` URL sent in alerts, and lowercase aliases of both. */
+import type { AlertEntry } from '../../../checker/alerts/catalog.ts';
+import type { AlertName } from '../../../checker/alerts/names.ts';
+import { inputs } from './inputs.ts';
+
+export interface RunbookIncident {
+  started: number;
+  minutes?: number;
+  /** Public clients only: their title, status page and the probable cause; others stay anonymous. */
+  client?: { title: string; slug: string; installation: string };
+  cause?: string;
+  maintenance: boolean;
+}
+
+/** Path segments that open the runbook of `alert`, canonical first. */
+export function runbookAliases(alert: string): string[] {
+  return [...new Set([alert, `${alert}.md`, alert.toLowerCase(), `${alert.toLowerCase()}.md`])];
+}
+
+/** Incidents of one alert as the public runbook page may show them, newest first. */
+export async function runbookIncidents(alert: AlertName, limit = 50): Promise<RunbookIncident[]> {
+  const { config, status, now } = await inputs();
+  const clients = new Map(config.clients.map((c) => [c.id, c]));
+  return status.incidents
+    .filter((i) => i.alert === alert)
+    .reverse()
+    .slice(0, limit)
+    .map((i) => {
+      const started = Date.parse(i.started_at);
+      const out: RunbookIncident = { started, maintenance: i.maintenance };
+      const end = i.resolved_at ? Date.parse(i.resolved_at) : now;
+      out.minutes = (end - started) / 60_000;
+      const c = clients.get(i.client);
+      if (c && c.visibility === 'public') {
+        const inst = c.installations.find((x) => x.id === i.installation);
+        out.client = { title: c.title, slug: c.slug ?? c.id, installation: inst?.title ?? i.installation };
+        if (i.diagnosis?.cause) out.cause = i.diagnosis.cause;
+      }
+      if (!i.resolved_at) delete out.minutes;
+      return out;
+    });
+}
+
+/** Astro getStaticPaths for /docs/errors/[alert]/. */
+export async function runbookPaths() {
+  const { catalog } = await inputs();
+  return [...catalog.values()].flatMap((entry: AlertEntry) =>
+    runbookAliases(entry.alert).map((alias) => ({
+      params: { alert: alias },
+      props: { entry, canonical: alias === entry.alert },
+    })),
+  );
+}

@@ -1,0 +1,226 @@
+/**
+ * The public view of a client: everything a status page, feed, summary or badge shows, built from an
+ * allow-list of fields. Private fields (ip, url, manager, notes, evidence, agent reports, diagnosis hints
+ * for managers) never enter these objects, so no template can leak them.
+ */
+import type { Component, Severity } from '../../../checker/alerts/names.ts';
+import type { Client } from '../../../checker/config/schema.ts';
+import type { Incident, OverallState } from '../../../checker/store/schema.ts';
+import { elapsedMinutes, lastDays, localDay } from './calendar.ts';
+import type { Inputs } from './inputs.ts';
+import { dayText, minutesText } from './format.ts';
+import { OVERALL_RANK, PUBLIC_COMPONENTS } from './labels.ts';
+import { availability, type DayLookup, dayMinutes, type MonthSla, monthSla, windowMinutes } from './sla.ts';
+
+export interface DayBar {
+  day: string;
+  level: 'ok' | 'minor' | 'major' | 'maint' | 'none';
+  /** Accessible description: date, minutes down, minutes without data. */
+  text: string;
+}
+
+export interface ComponentView {
+  component: Component;
+  status: 'ok' | 'fail' | 'unknown';
+  message: string;
+  since: number;
+}
+
+export interface InstallationView {
+  id: string;
+  title: string;
+  /** Hosting's public title, when hosted. */
+  hosting?: string;
+  overall: OverallState;
+  components: ComponentView[];
+  bars: DayBar[];
+  uptime30?: number;
+  uptime90?: number;
+  month: MonthSla;
+}
+
+export interface IncidentView {
+  id: string;
+  installation: string;
+  alert: string;
+  title: string;
+  severity: Severity;
+  started: number;
+  resolved?: number;
+  /** Minutes from the first failed check to resolution (or to now). */
+  minutes: number;
+  cause?: string;
+  workaround?: string;
+  maintenance: boolean;
+}
+
+export interface MaintenanceView {
+  installations: string[];
+  start: number;
+  end: number;
+  reason: string;
+  active: boolean;
+}
+
+export interface ClientView {
+  id: string;
+  slug: string;
+  title: string;
+  listed: boolean;
+  /** What the page says now (no_data when stale). */
+  overall: OverallState;
+  /** The last state the data showed, when it is stale. */
+  lastKnown?: OverallState;
+  /** Last time the checker looked at this client. */
+  checkedAt?: number;
+  stale: boolean;
+  installations: InstallationView[];
+  active: IncidentView[];
+  history: IncidentView[];
+  maintenance: MaintenanceView[];
+  sla?: number;
+  timezone: string;
+}
+
+/** Incidents shown in history: the last days and at most this many. */
+const HISTORY_LIMIT = 20;
+
+/** Daily bars per installation. */
+export const BAR_DAYS = 90;
+
+/** The worst state of a list (no_data only when nothing is known). */
+export function worst(states: readonly OverallState[]): OverallState {
+  let best = OVERALL_RANK.length - 1;
+  for (const s of states) best = Math.min(best, OVERALL_RANK.indexOf(s));
+  return OVERALL_RANK[best] ?? 'no_data';
+}
+
+/** Whether the data about something checked at `at` is older than 3 × interval at `now`. */
+export function isStale(at: number | undefined, now: number, intervalMs: number): boolean {
+  return at === undefined || now - at > 3 * intervalMs;
+}
+
+function dayBar(day: string, lookup: DayLookup, elapsed: number): DayBar {
+  const m = dayMinutes(lookup(day), elapsed);
+  let level: DayBar['level'] = 'ok';
+  if (m.down >= 60) level = 'major';
+  else if (m.down > 0) level = 'minor';
+  else if (m.noData * 2 > m.total) level = 'none';
+  else if (m.maintenance > 0) level = 'maint';
+  let text = `${dayText(day)}: простой ${minutesText(m.down)}, без данных ${minutesText(m.noData)}`;
+  if (m.maintenance > 0) text += `, плановые работы ${minutesText(m.maintenance)}`;
+  return { day, level, text };
+}
+
+function incidentView(i: Incident, inputs: Inputs, client: Client, now: number): IncidentView {
+  const started = Date.parse(i.started_at);
+  const resolved = i.resolved_at ? Date.parse(i.resolved_at) : undefined;
+  const inst = client.installations.find((x) => x.id === i.installation);
+  const view: IncidentView = {
+    id: i.id,
+    installation: inst?.title ?? i.installation,
+    alert: i.alert,
+    title: inputs.catalog.get(i.alert)?.title ?? i.alert,
+    severity: i.severity,
+    started,
+    minutes: ((resolved ?? now) - started) / 60_000,
+    maintenance: i.maintenance,
+  };
+  if (resolved !== undefined) view.resolved = resolved;
+  if (i.diagnosis?.cause) view.cause = i.diagnosis.cause;
+  if (i.diagnosis?.workaround) view.workaround = i.diagnosis.workaround;
+  return view;
+}
+
+/** Builds the public view of one client (call only for public and unlisted clients). */
+export function clientView(client: Client, inputs: Inputs): ClientView {
+  const { config, status, now } = inputs;
+  const tz = config.checker.timezone;
+  const interval = config.checker.interval;
+  const state = status.states.get(client.id);
+  const history = status.history.get(client.id);
+  const heartbeatAt = status.heartbeat ? Date.parse(status.heartbeat.finished_at) : undefined;
+  const checkedAt = state ? Date.parse(state.updated_at) : undefined;
+  const stale = state !== undefined && (isStale(checkedAt, now, interval) || isStale(heartbeatAt, now, interval));
+
+  const windows: MaintenanceView[] = config.maintenance
+    .filter((m) => m.installations.some((ref) => ref === client.id || ref.startsWith(`${client.id}/`)))
+    .map((m) => ({
+      installations: m.installations
+        .filter((ref) => ref === client.id || ref.startsWith(`${client.id}/`))
+        .flatMap((ref) =>
+          ref === client.id
+            ? client.installations.map((x) => x.title)
+            : client.installations.filter((x) => `${client.id}/${x.id}` === ref).map((x) => x.title),
+        ),
+      start: Date.parse(m.start),
+      end: Date.parse(m.end),
+      reason: m.reason,
+      active: Date.parse(m.start) <= now && now < Date.parse(m.end),
+    }))
+    .filter((m) => m.end > now)
+    .sort((a, b) => a.start - b.start);
+  const inMaintenance = (instId: string) =>
+    config.maintenance.some(
+      (m) =>
+        (m.installations.includes(client.id) || m.installations.includes(`${client.id}/${instId}`)) &&
+        Date.parse(m.start) <= now &&
+        now < Date.parse(m.end),
+    );
+
+  const installations: InstallationView[] = client.installations.map((inst) => {
+    const s = state?.installations[inst.id];
+    const itz = inst.timezone ?? tz;
+    const today = localDay(now, itz);
+    const lookup: DayLookup = (day) => history?.get(day.slice(0, 7))?.installations[inst.id]?.[day];
+    let overall: OverallState = s?.overall ?? 'no_data';
+    if (inMaintenance(inst.id) && overall !== 'no_data') overall = 'under_maintenance';
+    const components: ComponentView[] = [];
+    for (const c of PUBLIC_COMPONENTS) {
+      const cs = s?.components[c];
+      if (cs) components.push({ component: c, status: cs.status, message: cs.message, since: Date.parse(cs.since) });
+    }
+    const view: InstallationView = {
+      id: inst.id,
+      title: inst.title,
+      overall,
+      components,
+      bars: lastDays(today, BAR_DAYS).map((d) => dayBar(d, lookup, elapsedMinutes(d, now, itz))),
+      uptime30: availability(windowMinutes(lookup, today, 30, now, itz)),
+      uptime90: availability(windowMinutes(lookup, today, 90, now, itz)),
+      month: monthSla(lookup, today, now, itz, client.sla?.availability),
+    };
+    const hosting = inst.hosting ? config.hostings[inst.hosting]?.title : undefined;
+    if (hosting) view.hosting = hosting;
+    return view;
+  });
+
+  const known = worst(installations.map((i) => i.overall));
+  const mine = status.incidents.filter((i) => i.client === client.id && i.client_visible && !i.suppressed);
+  const active = mine.filter((i) => !i.resolved_at).map((i) => incidentView(i, inputs, client, now));
+  const since = now - 90 * 86_400_000;
+  const past = mine
+    .filter((i) => i.resolved_at && Date.parse(i.resolved_at) >= since)
+    .reverse()
+    .slice(0, HISTORY_LIMIT)
+    .map((i) => incidentView(i, inputs, client, now));
+
+  const view: ClientView = {
+    id: client.id,
+    slug: client.slug ?? client.id,
+    title: client.title,
+    listed: client.visibility === 'public',
+    overall: stale ? 'no_data' : known,
+    stale,
+    installations,
+    active,
+    history: past,
+    maintenance: windows,
+    timezone: tz,
+  };
+  if (stale && known !== 'no_data') view.lastKnown = known;
+  if (checkedAt !== undefined) view.checkedAt = checkedAt;
+  if (client.sla) view.sla = client.sla.availability;
+  return view;
+}
+
