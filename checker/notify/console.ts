@@ -1,0 +1,35 @@
+/** `smart check --notify console`: the messages as plain text on the terminal instead of Telegram. */
+import type { OutboxItem } from '../store/schema.ts';
+import { htmlToPlain } from './html.ts';
+import type { SendMessageRequest, TelegramLike } from './types.ts';
+
+/** One outbox item as plain text: where it goes, the words, the buttons' addresses. */
+export function renderPlain(item: Pick<OutboxItem, 'chat' | 'thread' | 'text' | 'buttons' | 'kind'>): string {
+  const to = `[${item.kind} → ${item.chat}${item.thread ? `/${item.thread}` : ''}]`;
+  const buttons = item.buttons.map((b) => `  → ${b.text}: ${b.url}`);
+  return [to, htmlToPlain(item.text), ...buttons].join('\n');
+}
+
+/** Prints items without touching the outbox (a preview of what Telegram would get). */
+export function printOutbox(items: OutboxItem[], write: (text: string) => void): void {
+  for (const item of items) write(`${renderPlain(item)}\n`);
+}
+
+/**
+ * A TelegramLike that prints instead of sending and always succeeds; with `deliverOutbox` it empties the
+ * outbox like a real delivery would (message ids count from 1).
+ */
+export function consoleNotifier(write: (text: string) => void): TelegramLike {
+  let next = 1;
+  return {
+    sendMessage: async (req: SendMessageRequest) => {
+      const text = req.parse_mode === 'HTML' ? htmlToPlain(req.text) : req.text;
+      const buttons = (req.reply_markup?.inline_keyboard ?? []).flat().map((b) => `  → ${b.text}: ${b.url}`);
+      const head = `[→ ${req.chat_id}${req.message_thread_id ? `/${req.message_thread_id}` : ''}${req.reply_parameters ? ` ответ на ${req.reply_parameters.message_id}` : ''}]`;
+      write([head, text, ...buttons, ''].join('\n'));
+      return { ok: true, result: { message_id: next++ } };
+    },
+    getMe: async () => ({ ok: true, result: { id: 0, first_name: 'console', username: 'console' } }),
+    getChat: async (chatId: string) => ({ ok: true, result: { id: Number(chatId) || 0, type: 'console' } }),
+  };
+}

@@ -1,0 +1,47 @@
+/** Times and durations in messages: «06:00 МСК», «27.11 21:00 МСК», «4 ч 40 мин». */
+
+/** The zone as people write it: МСК for Moscow, otherwise UTC±N. */
+export function zoneLabel(timeZone: string, at: Date): string {
+  if (timeZone === 'Europe/Moscow') return 'МСК';
+  const name =
+    new Intl.DateTimeFormat('en', { timeZone, timeZoneName: 'shortOffset' })
+      .formatToParts(at)
+      .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  return name.replace(/^GMT/, 'UTC');
+}
+
+function parts(at: Date, timeZone: string): { day: string; month: string; hour: string; minute: string } {
+  const map: Record<string, string> = {};
+  for (const p of new Intl.DateTimeFormat('ru-RU', {
+    timeZone,
+    day: '2-digit',
+    month: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at))
+    map[p.type] = p.value;
+  return { day: map.day ?? '', month: map.month ?? '', hour: map.hour ?? '', minute: map.minute ?? '' };
+}
+
+/** «06:00 МСК»; with the date («27.11 21:00 МСК») when `at` is on another day than `now`. */
+export function formatClock(at: Date, timeZone: string, now: Date = at): string {
+  const p = parts(at, timeZone);
+  const n = parts(now, timeZone);
+  const sameDay =
+    p.day === n.day && p.month === n.month && Math.abs(now.getTime() - at.getTime()) < 86_400_000;
+  const clock = `${p.hour}:${p.minute}`;
+  return `${sameDay ? clock : `${p.day}.${p.month} ${clock}`} ${zoneLabel(timeZone, at)}`;
+}
+
+/** A downtime in words: «меньше минуты», «40 мин», «4 ч 40 мин», «2 д 3 ч». */
+export function formatDuration(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  if (minutes < 1) return 'меньше минуты';
+  const d = Math.floor(minutes / 1440);
+  const h = Math.floor((minutes % 1440) / 60);
+  const m = minutes % 60;
+  if (d > 0) return h > 0 ? `${d} д ${h} ч` : `${d} д`;
+  if (h > 0) return m > 0 ? `${h} ч ${m} мин` : `${h} ч`;
+  return `${m} мин`;
+}
