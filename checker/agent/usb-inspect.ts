@@ -5,8 +5,10 @@ import { formatUsbId, looksLikeKey, matchesUsbId } from './usb-ids.ts';
 /** The `usb` section of the report. */
 export type UsbSection = AgentReport['usb'];
 
-/** At most this many devices go into the report (the schema allows 64; keys come first). */
-const MAX_DEVICES = 32;
+/** At most this many devices go into the report (the schema allows 64; matched keys come first). */
+const MAX_DEVICES = 16;
+/** A USB string descriptor holds at most 126 UTF-16 characters; longer text is not a real device string. */
+const MAX_STRING = 126;
 
 /**
  * Asks the lister and turns its answer into the report's `usb` section. A lister that throws instead of
@@ -34,8 +36,8 @@ export function usbSection(listing: UsbListing, ids: readonly UsbId[]): UsbSecti
     .slice(0, MAX_DEVICES)
     .map(({ d, matched }) => ({
       id: formatUsbId(d.vendorId, d.productId),
-      ...(d.manufacturer ? { manufacturer: clip(d.manufacturer, 200) } : {}),
-      ...(d.product ? { product: clip(d.product, 200) } : {}),
+      ...(d.manufacturer ? { manufacturer: clip(d.manufacturer, MAX_STRING) } : {}),
+      ...(d.product ? { product: clip(d.product, MAX_STRING) } : {}),
       matched,
     }));
   return { status: devices.some((d) => d.matched) ? 'present' : 'absent', devices };

@@ -1,0 +1,278 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UsbLister, UsbListing } from '../agent/types.ts';
+import { agentReportSchema } from '../store/schema.ts';
+import type { StatusStore } from '../store/types.ts';
+import { type AgentCommandDeps, run } from './agent.ts';
+import type { CommandIo } from './io.ts';
+
+const NOW = new Date('2026-11-28T21:00:00.000Z');
+const senseIV = { vendorId: 0x0471, productId: 0x485d, manufacturer: 'Senselock', product: 'SenseIV' };
+const hub = { vendorId: 0x1d6b, productId: 0x0002, product: 'root hub' };
+
+let dir = '';
+let kodeks: Server;
+let port = 0;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'smart-agent-'));
+  kodeks = createServer((req, res) => {
+    if (req.url === '/status.xml') res.end('<status><senselock state="absent"/></status>');
+    else res.writeHead(302, { location: '/login' }).end();
+  });
+  await new Promise<void>((done) => kodeks.listen(0, '127.0.0.1', done));
+  port = (kodeks.address() as AddressInfo).port;
+  const yaml = [
+    'site: { url: https://smart.example }',
+    'clients:',
+    '  - id: acme',
+    '    title: "ООО «Акме»"',
+    '    installations:',
+    '      - id: main',
+    '        title: "Кодекс"',
+    `        url: http://kodeks.acme.example:${port}/`,
+    '        probes:',
+    '          kodeks_xml: { select: "status/senselock/@state", ok: [present] }',
+    '          agent: { max_age: 15m }',
+    '      - id: backup',
+    '        title: "Резервный"',
+    `        url: http://kodeks2.acme.example:${port}/`,
+    '        probes: { agent: {} }',
+    '',
+  ].join('\n');
+  await writeFile(join(dir, 'installations.yaml'), yaml);
+  await writeFile(join(dir, 'broken.yaml'), 'site: { url: https://smart.example }\nclients:\n  - id: Acme\n');
+});
+afterAll(async () => {
+  await new Promise((done) => kodeks.close(done));
+  await rm(dir, { recursive: true, force: true });
+});
+
+function capture(env: NodeJS.ProcessEnv = {}): CommandIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    out: (t) => stdout.push(t),
+    err: (t) => stderr.push(t),
+    isTty: false,
+    env,
+    cwd: dir,
+    stdout,
+    stderr,
+  };
+}
+
+const listing = (l: UsbListing): UsbLister => ({ list: async () => l });
+
+function deps(l: UsbListing, more: Partial<AgentCommandDeps> = {}): Partial<AgentCommandDeps> {
+  return { lister: listing(l), now: () => NOW, hostname: () => 'kodeks-srv', ...more };
+}
+
+async function readReport(out: string, path = 'agents/acme/main.json') {
+  return agentReportSchema.parse(JSON.parse(await readFile(join(dir, out, path), 'utf8')));
+}
+
+describe('smart agent --out', () => {
+  const cases: { name: string; usb: UsbListing; status: string; summary: RegExp }[] = [
+    {
+      name: 'key present',
+      usb: { ok: true, devices: [hub, senseIV] },
+      status: 'present',
+      summary: /usb present \[0471:485d\]/,
+    },
+    { name: 'key absent', usb: { ok: true, devices: [hub] }, status: 'absent', summary: /usb absent/ },
+    {
+      name: 'USB unavailable',
+      usb: { ok: false, reason: 'нет /sys/bus/usb' },
+      status: 'unavailable',
+      summary: /usb unavailable \(нет \/sys\/bus\/usb\)/,
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: exit 0 and the report says so`, async () => {
+      const io = capture();
+      const out = `out-${c.status}`;
+      const code = await run(['--installation', 'acme/main', '--out', out, '--once'], io, deps(c.usb));
+      expect(io.stderr).toEqual([]);
+      expect(code).toBe(0);
+      const report = await readReport(out);
+      expect(report).toMatchObject({
+        client: 'acme',
+        installation: 'main',
+        reported_at: NOW.toISOString(),
+        hostname: 'kodeks-srv',
+        usb: { status: c.status },
+        local: {
+          http: { status: 'ok', code: 'OK' },
+          kodeks_xml: { status: 'fail', code: 'KEY_MISSING' },
+        },
+      });
+      if (c.status === 'unavailable') expect(report.usb.reason).toBe('нет /sys/bus/usb');
+      expect(io.stdout.join('\n')).toMatch(c.summary);
+      expect(await readdir(join(dir, out, 'agents', 'acme'))).toEqual(['main.json']);
+    });
+  }
+
+  it('only asks the local XML status when the installation has a kodeks_xml probe', async () => {
+    const io = capture();
+    const code = await run(
+      ['--installation', 'acme/backup', '--out', 'out-backup', '--once'],
+      io,
+      deps({ ok: true, devices: [] }),
+    );
+    expect(code).toBe(0);
+    const report = await readReport('out-backup', 'agents/acme/backup.json');
+    expect(report.local.http?.code).toBe('OK');
+    expect(report.local.kodeks_xml).toBeUndefined();
+  });
+
+  it('looks for the ids given with --usb-ids instead of the default', async () => {
+    const io = capture();
+    const other = { vendorId: 0x0529, productId: 0x0001 };
+    await run(
+      ['--installation', 'acme/main', '--out', 'out-ids', '--once', '--usb-ids', '0529:0001'],
+      io,
+      deps({ ok: true, devices: [senseIV, other] }),
+    );
+    const report = await readReport('out-ids');
+    expect(report.usb.status).toBe('present');
+    expect(report.usb.devices).toEqual([
+      { id: '0529:0001', matched: true },
+      { id: '0471:485d', manufacturer: 'Senselock', product: 'SenseIV', matched: false },
+    ]);
+  });
+});
+
+describe('smart agent: bad input', () => {
+  const cases: { name: string; argv: string[]; code: number; message: RegExp }[] = [
+    {
+      name: 'CLIENT/ID that is not an id',
+      argv: ['--installation', '../etc', '--out', 'o'],
+      code: 1,
+      message: /--installation: "\.\.\/etc" is not CLIENT\/ID/,
+    },
+    {
+      name: 'uppercase id',
+      argv: ['--installation', 'ACME/main', '--out', 'o'],
+      code: 1,
+      message: /is not CLIENT\/ID/,
+    },
+    {
+      name: 'unknown client',
+      argv: ['--installation', 'acne/main', '--out', 'o'],
+      code: 1,
+      message: /no client "acne" in installations\.yaml \(did you mean "acme"\?\)/,
+    },
+    {
+      name: 'unknown installation',
+      argv: ['--installation', 'acme/mian', '--out', 'o'],
+      code: 1,
+      message: /client "acme" has no installation "mian".*did you mean "main".*known: main, backup/,
+    },
+    {
+      name: 'missing config',
+      argv: ['--installation', 'acme/main', '--out', 'o', '--config', 'nope.yaml'],
+      code: 1,
+      message: /nope\.yaml/,
+    },
+    {
+      name: 'broken config',
+      argv: ['--installation', 'acme/main', '--out', 'o', '--config', 'broken.yaml'],
+      code: 1,
+      message: /broken\.yaml:3:\d+/,
+    },
+    {
+      name: 'no --installation',
+      argv: ['--out', 'o'],
+      code: 2,
+      message: /--installation CLIENT\/ID is required/,
+    },
+    {
+      name: 'no destination',
+      argv: ['--installation', 'acme/main'],
+      code: 2,
+      message: /--out DIR or --store github/,
+    },
+    {
+      name: 'two destinations',
+      argv: ['--installation', 'acme/main', '--out', 'o', '--store', 'github'],
+      code: 2,
+      message: /not both/,
+    },
+    {
+      name: 'bad --usb-ids',
+      argv: ['--installation', 'acme/main', '--out', 'o', '--usb-ids', '471:485d'],
+      code: 2,
+      message: /"471:485d" is not vendor:product/,
+    },
+    { name: 'unknown option', argv: ['--installation', 'acme/main', '--bogus'], code: 2, message: /bogus/ },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: exit ${c.code} with a clear message, nothing written`, async () => {
+      const io = capture();
+      const code = await run(c.argv, io, deps({ ok: true, devices: [] }));
+      expect(code).toBe(c.code);
+      expect(io.stderr.join('\n')).toMatch(c.message);
+      expect(io.stderr.join('\n')).not.toMatch(/\n\s+at /); // no stack trace
+      await expect(readdir(join(dir, 'o'))).rejects.toThrow();
+    });
+  }
+});
+
+describe('smart agent --dry-run', () => {
+  it('prints the report and every USB device, writes nothing', async () => {
+    const io = capture();
+    const code = await run(
+      ['--installation', 'acme/main', '--dry-run'],
+      io,
+      deps({ ok: true, devices: [hub, senseIV] }),
+    );
+    expect(code).toBe(0);
+    const text = io.stdout.join('\n');
+    expect(text).toContain('"status": "present"');
+    expect(text).toMatch(
+      /USB: 2 устройств\n {2}1d6b:0002 {2}root hub\n {2}0471:485d {2}Senselock \/ SenseIV/,
+    );
+    expect(text).toMatch(/dry run, nothing written/);
+  });
+});
+
+describe('smart agent --store github: the token', () => {
+  const TOKEN = 'github_pat_11SECRETSECRETSECRET';
+
+  it('refuses to run without GITHUB_TOKEN', async () => {
+    const io = capture({ GITHUB_REPOSITORY: 'uniclass/smart-status' });
+    const code = await run(
+      ['--installation', 'acme/main', '--store', 'github', '--once'],
+      io,
+      deps({ ok: true, devices: [] }),
+    );
+    expect(code).toBe(1);
+    expect(io.stderr.join('\n')).toMatch(/GITHUB_TOKEN is not set/);
+  });
+
+  it('is never printed, even when an error message carries it', async () => {
+    const leaky: StatusStore = {
+      name: 'uniclass/smart-status@status',
+      read: async () => undefined,
+      list: async () => [],
+      update: async () => {
+        throw new Error(`request with Authorization: token ${TOKEN} failed: 401 Bad credentials`);
+      },
+    };
+    const io = capture({ GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: 'uniclass/smart-status' });
+    const code = await run(
+      ['--installation', 'acme/main', '--store', 'github', '--once'],
+      io,
+      deps({ ok: true, devices: [senseIV] }, { openGithubStore: async () => leaky }),
+    );
+    expect(code).toBe(1);
+    const all = [...io.stdout, ...io.stderr].join('\n');
+    expect(all).toMatch(/the report was not saved: .*401 Bad credentials/);
+    expect(all).not.toContain(TOKEN);
+  });
+});
