@@ -121,7 +121,7 @@ export function parseAlertDoc(
       ],
     };
   }
-  const result = alertDocSchema.safeParse(data);
+  const result = alertDocSchema.safeParse(data, { reportInput: true });
   if (!result.success) {
     return {
       ok: false,

@@ -25,8 +25,8 @@ export function parseConfig(file: string, text: string): ConfigResult {
       diagnostics: [
         {
           file,
-          line: 0,
-          col: 0,
+          line: 1,
+          col: 1,
           path: '',
           message: 'the file is empty: it needs at least `site` and `clients`',
         },
@@ -47,7 +47,7 @@ export function parseConfig(file: string, text: string): ConfigResult {
       ],
     };
   }
-  const result = configSchema.safeParse(data);
+  const result = configSchema.safeParse(data, { reportInput: true });
   const diagnostics = result.success
     ? []
     : issuesToDiagnostics(result.error.issues, { file, doc, lines, schema: configSchema });
@@ -85,7 +85,8 @@ function crossCheck(data: Record<string, unknown>, ctx: Ctx): Diagnostic[] {
       else clientIds.set(cid, ci);
     }
     const slug = typeof client.slug === 'string' ? client.slug : cid;
-    if (slug !== undefined && client.visibility !== 'private') {
+    const duplicateId = cid !== undefined && clientIds.get(cid) !== ci;
+    if (slug !== undefined && client.visibility !== 'private' && !(duplicateId && !client.slug)) {
       const first = slugs.get(slug);
       if (first !== undefined)
         at(
@@ -138,12 +139,18 @@ function crossCheck(data: Record<string, unknown>, ctx: Ctx): Diagnostic[] {
         );
       }
     });
-    const start = Date.parse(String(m.start instanceof Date ? m.start.toISOString() : m.start));
-    const end = Date.parse(String(m.end instanceof Date ? m.end.toISOString() : m.end));
+    const start = instantMs(m.start);
+    const end = instantMs(m.end);
     if (!Number.isNaN(start) && !Number.isNaN(end) && end <= start)
       at(['maintenance', mi, 'end'], 'the window ends before it starts');
   });
   return out;
+}
+
+function instantMs(v: unknown): number {
+  if (v instanceof Date) return v.getTime();
+  if (typeof v !== 'string' || !/(Z|[+-]\d\d:?\d\d)$/.test(v)) return Number.NaN;
+  return Date.parse(v);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

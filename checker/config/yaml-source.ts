@@ -69,13 +69,16 @@ export function parseYaml(file: string, text: string, lineOffset = 0): ParsedYam
   });
   const diagnostics: Diagnostic[] = [];
   for (const err of doc.errors) {
-    const pos = err.linePos?.[0] ?? { line: 1, col: 1 };
+    const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
     diagnostics.push({
       file,
       line: pos.line + lineOffset,
       col: pos.col,
       path: '',
-      message: yamlMessage(err.code, err.message),
+      message:
+        err.code === 'DUPLICATE_KEY'
+          ? `duplicate key "${/^[^:\s]+/.exec(text.slice(err.pos[0]))?.[0] ?? '?'}": a key may appear only once in a mapping`
+          : yamlMessage(err.code, err.message),
     });
   }
   if (diagnostics.length > 0) return { ok: false, diagnostics };
@@ -104,7 +107,6 @@ export function parseYaml(file: string, text: string, lineOffset = 0): ParsedYam
 
 function yamlMessage(code: string, message: string): string {
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-  if (code === 'DUPLICATE_KEY') return `duplicate key: ${first}`;
   if (/tab/i.test(first)) return `YAML syntax error: ${first} (indent with spaces, not tabs)`;
   return `YAML syntax error: ${first}`;
 }

@@ -8,7 +8,30 @@ type AnySchema = z.core.$ZodType;
 export function knownKeysAt(schema: AnySchema, path: readonly PropertyKey[]): string[] {
   const keys = new Set<string>();
   for (const obj of objectsAt(schema, path)) for (const k of Object.keys(obj)) keys.add(k);
+  if (keys.size === 0 && path.length > 0) {
+    // A record keyed by an enum (e.g. per-alert overrides): the allowed keys are the enum's values.
+    for (const rec of recordsAt(schema, path)) for (const k of rec) keys.add(k);
+  }
   return [...keys];
+}
+
+function recordsAt(schema: AnySchema, path: readonly PropertyKey[]): string[][] {
+  const parent = path.slice(0, -1);
+  const last = path[path.length - 1];
+  return objectsAt(schema, parent).flatMap((shape) => {
+    const field = shape[String(last)];
+    if (!field) return [];
+    let def = field._zod.def as unknown as Record<string, unknown> & { type: string };
+    while (['optional', 'default', 'prefault', 'nullable'].includes(def.type)) {
+      def = (def.innerType as AnySchema)._zod.def as unknown as typeof def;
+    }
+    if (def.type !== 'record') return [];
+    const keyDef = (def.keyType as AnySchema)._zod.def as unknown as {
+      type: string;
+      entries?: Record<string, string>;
+    };
+    return keyDef.type === 'enum' && keyDef.entries ? [Object.values(keyDef.entries)] : [];
+  });
 }
 
 function objectsAt(schema: AnySchema, path: readonly PropertyKey[]): Record<string, AnySchema>[] {
@@ -93,9 +116,19 @@ function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'too_small' && issue.origin === 'array')
     return `needs at least ${issue.minimum} item(s)`;
   if (issue.code === 'too_small' && issue.origin === 'string') return `must not be empty`;
+  if (issue.code === 'too_small' && issue.origin === 'number')
+    return `must be at least ${issue.minimum}${got(issue.input)}`;
+  if (issue.code === 'too_big' && issue.origin === 'number')
+    return `must be at most ${issue.maximum}${got(issue.input)}`;
+  if (issue.code === 'too_big' && issue.origin === 'string')
+    return `is too long (at most ${issue.maximum} characters)`;
   const input =
     'input' in issue && typeof issue.input === 'string' ? ` (got ${JSON.stringify(issue.input)})` : '';
   return issue.message.includes('"') ? issue.message : `${issue.message}${input}`;
+}
+
+function got(v: unknown): string {
+  return v === undefined ? '' : ` (got ${JSON.stringify(v)})`;
 }
 
 function received(v: unknown): string {
