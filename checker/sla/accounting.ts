@@ -77,7 +77,8 @@ export function addSegment(seg: Segment, tz: string, day: (d: string) => DayAggr
     }
     for (const c of seg.components) {
       agg.components ??= {};
-      const row = (agg.components[c] ??= { down_min: 0, failures: 0 });
+      agg.components[c] ??= { down_min: 0, failures: 0 };
+      const row = agg.components[c];
       row.down_min = round(Math.min(length, row.down_min + minutes));
     }
   }

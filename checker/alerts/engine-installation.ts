@@ -1,0 +1,254 @@
+/**
+ * One installation in one run: account the time since its previous check, advance each alert's state machine
+ * (parents first, so suppression sees this run's parents), open and close incidents, and build its new state.
+ * Firing notifications are returned as candidates: the caller groups them per hosting before emitting.
+ */
+import type { Config } from '../config/schema.ts';
+import type { CheckId } from '../probes/types.ts';
+import { type Segment, segmentInterval, type Window } from '../sla/accounting.ts';
+import { dayStart, localDay } from '../sla/time.ts';
+import type { AlertState, CheckState, Diagnosis, InstallationState } from '../store/schema.ts';
+import type { Catalog } from './catalog.ts';
+import type { HistoryBook } from './engine-history.ts';
+import { type IncidentBook, incidentId } from './engine-incidents.ts';
+import { OK_STATE, parentsFirst, stepAlert } from './engine-machine.ts';
+import { availabilityAlerts, isDown, overallState } from './engine-overall.ts';
+import type { Checks, EngineRules } from './engine-types.ts';
+import type { AlertEvent } from './events.ts';
+import type { AlertName, Component, Severity } from './names.ts';
+
+type Client = Config['clients'][number];
+type Installation = Client['installations'][number];
+
+/** Which component each check belongs to (rows of the status page). */
+export const CHECK_COMPONENT: Record<CheckId, Component> = {
+  icmp: 'network',
+  tcp: 'network',
+  http_ip: 'network',
+  http: 'access',
+  dns: 'dns',
+  tls: 'tls',
+  kodeks_xml: 'license',
+  agent: 'agent',
+};
+
+/** A firing notification before hosting-wide grouping. */
+export interface FiringCandidate {
+  client: string;
+  installation: string;
+  hosting?: string;
+  alert: AlertName;
+  severity: Severity;
+  since: string;
+  incident: string;
+  diagnosis?: Diagnosis;
+}
+
+/** Everything one installation's step needs. */
+export interface InstallationStep {
+  client: Client;
+  inst: Installation;
+  prev?: InstallationState;
+  checks: Checks;
+  /** Run time, ISO and ms. */
+  at: string;
+  atMs: number;
+  intervalMs: number;
+  remindEveryMs: number;
+  tz: string;
+  /** This installation's maintenance windows. */
+  windows: readonly Window[];
+  networkOk: boolean;
+  catalog: Catalog;
+  rules: EngineRules;
+  history: HistoryBook;
+  incidents: IncidentBook;
+}
+
+/** Advances one installation; returns its new state, events and firing candidates. */
+export function stepInstallation(s: InstallationStep): {
+  state?: InstallationState;
+  events: AlertEvent[];
+  firing: FiringCandidate[];
+} {
+  const { prev, at, atMs, inst, client } = s;
+  const inMaintenance = s.windows.some((w) => w.start <= atMs && atMs < w.end);
+  s.history.account(client.id, inst.id, s.tz, accountSince(s));
+  if (!s.networkOk) {
+    // The checker could not see the network: nothing about the client changes, the time is no data.
+    return { state: prev ? { ...prev, checked_at: at } : undefined, events: [], firing: [] };
+  }
+
+  const events: AlertEvent[] = [];
+  const firing: FiringCandidate[] = [];
+  const signals = s.rules.alertSignals(s.checks);
+  const diagnosis = s.rules.diagnose(s.checks);
+  const alerts: Partial<Record<AlertName, AlertState>> = {};
+  const clientAlerts = [...s.catalog.values()].filter((e) => e.probe !== 'checker').map((e) => e.alert);
+  const order = parentsFirst(clientAlerts, (n) => s.catalog.get(n)?.suppressed_by ?? []);
+
+  for (const name of order) {
+    const entry = s.catalog.get(name)!;
+    const override = inst.alerts?.[name];
+    const before = prev?.alerts[name] ?? OK_STATE;
+    if (override?.disabled) {
+      if (before.incident) s.incidents.patch(before.incident, { resolved_at: at });
+      continue;
+    }
+    const step = stepAlert(
+      before,
+      signals[name] ?? 'ok',
+      { for: override?.for ?? entry.for, resolveAfter: override?.resolve_after ?? entry.resolve_after },
+      at,
+    );
+    const a: AlertState = { ...step.next };
+    const parentsActive = entry.suppressed_by.some((p) => (alerts[p]?.state ?? 'ok') !== 'ok');
+    const target = {
+      client: client.id,
+      installation: inst.id,
+      ...(inst.hosting ? { hosting: inst.hosting } : {}),
+    };
+
+    if (step.transition === 'fired') {
+      a.suppressed = parentsActive;
+      a.incident = incidentId(a.since!, client.id, inst.id, name);
+      s.incidents.open({
+        id: a.incident,
+        client: client.id,
+        installation: inst.id,
+        alert: name,
+        severity: entry.severity,
+        started_at: a.since!,
+        fired_at: at,
+        ...(diagnosis ? { diagnosis } : {}),
+        client_visible: entry.client_visible,
+        suppressed: parentsActive,
+        maintenance: inMaintenance,
+      });
+    }
+    if (step.transition === 'resolved' && before.incident) {
+      const incident = s.incidents.get(before.incident);
+      s.incidents.patch(before.incident, { resolved_at: at });
+      // Held back or muted by maintenance: it resolves as silently as it fired.
+      if (before.notified_at && !inMaintenance) {
+        events.push({
+          kind: 'resolved',
+          ...target,
+          alert: name,
+          severity: entry.severity,
+          since: before.since ?? at,
+          at,
+          durationMs: atMs - Date.parse(before.since ?? at),
+          incident: before.incident,
+          ...(incident?.group ? { group: incident.group } : {}),
+        });
+      }
+    }
+    if (a.state === 'firing') {
+      if (!a.notified_at && !parentsActive && !inMaintenance) {
+        // Fires now: just crossed `for`, or its parent resolved while it still fails, or maintenance ended.
+        a.suppressed = false;
+        a.notified_at = at;
+        if (a.incident) s.incidents.patch(a.incident, { suppressed: false });
+        firing.push({
+          ...target,
+          alert: name,
+          severity: entry.severity,
+          since: a.since ?? at,
+          incident: a.incident ?? incidentId(a.since ?? at, client.id, inst.id, name),
+          ...(diagnosis ? { diagnosis } : {}),
+        });
+      } else if (a.notified_at && !inMaintenance && atMs - Date.parse(a.notified_at) >= s.remindEveryMs) {
+        a.notified_at = at;
+        events.push({
+          kind: 'reminder',
+          ...target,
+          alert: name,
+          severity: entry.severity,
+          since: a.since ?? at,
+          at,
+          incident: a.incident ?? '',
+          ...(diagnosis ? { diagnosis } : {}),
+        });
+      } else if (!a.notified_at) a.suppressed = parentsActive;
+    }
+    // Alerts at rest are not stored: the state file lists only what is pending or firing.
+    if (a.state !== 'ok' || a.fails > 0) alerts[name] = a;
+  }
+
+  const componentStatuses = s.rules.componentStatuses(s.checks);
+  const failedComponents = (Object.keys(componentStatuses) as Component[]).filter(
+    (c) => componentStatuses[c] === 'fail',
+  );
+  const availability = availabilityAlerts(inst);
+  s.history.countRun(client.id, inst.id, s.tz, atMs, {
+    failed: [...availability].some((n) => signals[n] === 'fail'),
+    failedComponents,
+    httpLatencyMs: s.checks.http?.status === 'ok' ? s.checks.http.latencyMs : undefined,
+  });
+
+  const state: InstallationState = {
+    overall: overallState(alerts, inst, inMaintenance),
+    checked_at: at,
+    components: componentsState(s, componentStatuses),
+    checks: checksState(s),
+    ...(diagnosis ? { diagnosis } : {}),
+    alerts,
+  };
+  return { state, events, firing };
+}
+
+/** The time since the previous check, as segments to account. */
+function accountSince(s: InstallationStep): Segment[] {
+  const { prev, atMs, tz } = s;
+  if (!prev) {
+    // First sight of this installation: the earlier part of today was not observed.
+    if (!s.networkOk) return [];
+    return segmentInterval(dayStart(localDay(atMs, tz), tz), atMs, 'no_data', [], s.windows);
+  }
+  const prevMs = Date.parse(prev.checked_at);
+  if (!s.networkOk || atMs - prevMs > 3 * s.intervalMs)
+    return segmentInterval(prevMs, atMs, 'no_data', [], s.windows);
+  const downComponents = (Object.keys(prev.components) as Component[]).filter(
+    (c) => prev.components[c]?.status === 'fail',
+  );
+  // The state at the previous check holds until this one: downtime runs from the first failed check.
+  const kind = isDown(prev.alerts, s.inst) ? 'down' : 'up';
+  return segmentInterval(prevMs, atMs, kind, downComponents, s.windows);
+}
+
+function checksState(s: InstallationStep): InstallationState['checks'] {
+  const out: InstallationState['checks'] = {};
+  for (const [id, r] of Object.entries(s.checks) as [CheckId, NonNullable<Checks[CheckId]>][]) {
+    const before = s.prev?.checks[id];
+    const c: CheckState = {
+      status: r.status,
+      code: r.code,
+      message: r.message,
+      latency_ms: Math.max(0, r.latencyMs),
+      since: before && before.status === r.status ? before.since : s.at,
+    };
+    if (r.evidence) c.evidence = r.evidence;
+    out[id] = c;
+  }
+  return out;
+}
+
+function componentsState(
+  s: InstallationStep,
+  statuses: Partial<Record<Component, 'ok' | 'fail' | 'unknown'>>,
+): InstallationState['components'] {
+  const out: InstallationState['components'] = {};
+  for (const [c, status] of Object.entries(statuses) as [Component, 'ok' | 'fail' | 'unknown'][]) {
+    const before = s.prev?.components[c];
+    const check = (Object.entries(s.checks) as [CheckId, NonNullable<Checks[CheckId]>][]).find(
+      ([id, r]) => CHECK_COMPONENT[id] === c && r.status === status,
+    );
+    out[c] = {
+      status,
+      since: before && before.status === status ? before.since : s.at,
+      message: check?.[1].message ?? '',
+    };
+  }
+  return out;
+}

@@ -1,0 +1,203 @@
+/**
+ * Helpers for testing the engine as sequences of runs (used by engine*.test.ts and the cycle's tests):
+ * a compact way to write a run's results, diagnosis rules that follow the shared signal table, and a
+ * simulator that keeps the status data between runs — through real serialization, as the store would.
+ */
+import { parseConfig } from '../config/load.ts';
+import type { Config } from '../config/schema.ts';
+import type { CheckId, ProbeCode, ProbeResult } from '../probes/types.ts';
+import type { RunResults } from '../run/types.ts';
+import { parseStatusFile, serialize } from '../store/files.ts';
+import {
+  clientStateSchema,
+  type Diagnosis,
+  heartbeatSchema,
+  historyMonthSchema,
+  incidentMonthSchema,
+} from '../store/schema.ts';
+import type { Catalog } from './catalog.ts';
+import { advance } from './engine.ts';
+import { CHECK_COMPONENT } from './engine-installation.ts';
+import type { Checks, EngineOutput, EngineRules, Signal, StatusSnapshot } from './engine-types.ts';
+import type { AlertEvent } from './events.ts';
+import type { AlertName, Component } from './names.ts';
+
+/** Signals as in the shared table (checker/diagnose implements the real ones). */
+export const tableRules: EngineRules = {
+  alertSignals(checks) {
+    const out: Partial<Record<AlertName, Signal>> = {};
+    const set = (a: AlertName, s: Signal | undefined) => {
+      if (s === undefined) return;
+      const cur = out[a];
+      out[a] = cur === 'fail' || s === 'fail' ? 'fail' : cur === 'ok' || s === 'ok' ? 'ok' : 'unknown';
+    };
+    set('KodeksIcmp', checks.icmp?.status);
+    set('KodeksDirectDown', checks.http_ip?.status);
+    set('KodeksDirectDown', checks.tcp?.status);
+    set('KodeksDnsResolve', checks.dns?.status);
+    set('KodeksBehindProxyDown', checks.http?.status);
+    set('KodeksTlsCertExpiring', checks.tls?.status);
+    const x = checks.kodeks_xml;
+    if (x) {
+      set(
+        'KodeksXmlSensLockStatus',
+        x.status === 'fail' ? (x.code === 'KEY_MISSING' ? 'fail' : 'unknown') : x.status,
+      );
+      set('KodeksXmlStatusUnavailable', x.status === 'fail' && x.code === 'KEY_MISSING' ? 'ok' : x.status);
+    }
+    const ag = checks.agent;
+    if (ag) {
+      const silent = ['AGENT_STALE', 'AGENT_MISSING', 'AGENT_INVALID'].includes(ag.code);
+      set('KodeksAgentSilent', ag.status === 'fail' ? (silent ? 'fail' : 'ok') : ag.status);
+      set(
+        'KodeksUsbKeyMissing',
+        ag.status === 'fail' ? (ag.code === 'USB_KEY_ABSENT' ? 'fail' : 'unknown') : ag.status,
+      );
+    }
+    return out;
+  },
+  diagnose(checks): Diagnosis | undefined {
+    if (checks.dns?.status === 'fail' && checks.http_ip?.status === 'ok')
+      return {
+        rule: 'dns_down_ip_ok',
+        alert: 'KodeksDnsResolve',
+        cause: 'DNS не отвечает, установка доступна по IP-адресу',
+        hint: 'Проверьте DNS-сервер хостинга',
+        workaround: 'Откройте установку по IP-адресу',
+      };
+    const failing = Object.entries(checks).find(([, r]) => r?.status === 'fail');
+    if (!failing) return undefined;
+    return { rule: `${failing[0]}_fail`, alert: 'KodeksBehindProxyDown', cause: 'Сбой', hint: 'Проверьте' };
+  },
+  componentStatuses(checks) {
+    const out: Partial<Record<Component, Signal>> = {};
+    for (const [id, r] of Object.entries(checks) as [CheckId, ProbeResult][]) {
+      const c = CHECK_COMPONENT[id];
+      const cur = out[c];
+      out[c] =
+        cur === 'fail' || r.status === 'fail' ? 'fail' : cur === 'ok' || r.status === 'ok' ? 'ok' : 'unknown';
+    }
+    return out;
+  },
+};
+
+/** A result written as `'ok'`, `'fail'`, `'unknown'` or `'fail:KEY_MISSING'`, optionally `'ok@120'` (latency). */
+export function result(spec: string): ProbeResult {
+  const [head, latency] = spec.split('@') as [string, string | undefined];
+  const [status, code] = head.split(':') as ['ok' | 'fail' | 'unknown', ProbeCode | undefined];
+  return {
+    status,
+    latencyMs: latency ? Number(latency) : 10,
+    code: code ?? (status === 'ok' ? 'OK' : status === 'fail' ? 'CONN_REFUSED' : 'SKIPPED'),
+    message: status === 'ok' ? 'Работает' : status === 'fail' ? 'Не отвечает' : 'Не проверялось',
+  };
+}
+
+/** Checks from a compact spec: `{ http: 'fail', dns: 'ok' }`. */
+export function checks(spec: Partial<Record<CheckId, string>>): Checks {
+  const out: Checks = {};
+  for (const [id, s] of Object.entries(spec) as [CheckId, string][]) out[id] = result(s);
+  return out;
+}
+
+/** A RunResults at `at` with per-installation checks keyed `client/installation`. */
+export function runAt(
+  at: string,
+  installations: Record<string, Partial<Record<CheckId, string>>>,
+  extra: Partial<Pick<RunResults, 'networkOk' | 'icmpUnavailable' | 'notes'>> = {},
+): RunResults {
+  const startedAt = new Date(at);
+  return {
+    startedAt,
+    finishedAt: new Date(startedAt.getTime() + 1500),
+    networkOk: extra.networkOk ?? true,
+    canaries: [],
+    installations: Object.entries(installations).map(([key, spec]) => {
+      const [client, installation] = key.split('/') as [string, string];
+      return { client, installation, checks: checks(spec) };
+    }),
+    notes: extra.notes ?? [],
+    icmpUnavailable: extra.icmpUnavailable ?? false,
+  };
+}
+
+/** A validated config from YAML text (throws with the diagnostics when it is invalid). */
+export function configFrom(yaml: string): Config {
+  const parsed = parseConfig('test.yaml', yaml);
+  if (!parsed.ok) throw new Error(parsed.diagnostics.map((d) => `${d.path}: ${d.message}`).join('\n'));
+  return parsed.config;
+}
+
+/** An empty snapshot. */
+export function emptySnapshot(): StatusSnapshot {
+  return { states: new Map(), history: new Map(), incidents: new Map() };
+}
+
+/** Serializes a snapshot and parses it back, as writing to and reading from the store does. */
+export function roundTrip(s: StatusSnapshot): StatusSnapshot {
+  const back = <T>(file: string, value: unknown, schema: Parameters<typeof parseStatusFile>[2]) =>
+    parseStatusFile(file, serialize(value), schema) as T;
+  return {
+    heartbeat: s.heartbeat ? back('heartbeat.json', s.heartbeat, heartbeatSchema) : undefined,
+    states: new Map([...s.states].map(([k, v]) => [k, back(`state/${k}.json`, v, clientStateSchema)])),
+    history: new Map([...s.history].map(([k, v]) => [k, back(`history/${k}.json`, v, historyMonthSchema)])),
+    incidents: new Map(
+      [...s.incidents].map(([k, v]) => [k, back(`incidents/${k}.json`, v, incidentMonthSchema)]),
+    ),
+  };
+}
+
+/** Runs sequences of results through the engine, keeping the status data between runs. */
+export class Simulator {
+  snapshot: StatusSnapshot = emptySnapshot();
+  readonly config: Config;
+  readonly catalog: Catalog;
+  readonly rules: EngineRules;
+  last?: EngineOutput;
+
+  constructor(config: Config, catalog: Catalog, rules: EngineRules = tableRules) {
+    this.config = config;
+    this.catalog = catalog;
+    this.rules = rules;
+  }
+
+  /** One run; returns its events. */
+  run(results: RunResults): AlertEvent[] {
+    this.last = advance({
+      config: this.config,
+      catalog: this.catalog,
+      results,
+      rules: this.rules,
+      previous: this.snapshot,
+    });
+    this.snapshot = roundTrip(this.last.next);
+    return this.last.events;
+  }
+
+  /** An installation's current state. */
+  state(key: string) {
+    const [client, installation] = key.split('/') as [string, string];
+    return this.snapshot.states.get(client)?.installations[installation];
+  }
+
+  /** All incidents, oldest month first. */
+  incidents() {
+    return [...this.snapshot.incidents.values()].flatMap((m) => m.incidents);
+  }
+
+  /** An installation's day aggregate. */
+  day(key: string, day: string) {
+    const [client, installation] = key.split('/') as [string, string];
+    return this.snapshot.history.get(`${client}/${day.slice(0, 7)}`)?.installations[installation]?.[day];
+  }
+}
+
+/** Events reduced to what a test compares: kind, alert and who. */
+export function brief(events: readonly AlertEvent[]): string[] {
+  return events.map((e) => {
+    if (e.kind === 'operator') return `operator ${e.code}`;
+    if (e.kind === 'grouped')
+      return `grouped ${e.alert} ${e.hosting} [${e.items.map((i) => `${i.client}/${i.installation}`).join(', ')}]`;
+    return `${e.kind} ${e.alert} ${e.client}/${e.installation}`;
+  });
+}

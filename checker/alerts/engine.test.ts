@@ -1,0 +1,332 @@
+// The alert engine as sequences of runs, in the manner of Gatus' TestHandleAlerting: each case is a table
+// of runs (time → check results) with the events and states expected after each one.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CheckId } from '../probes/types.ts';
+import type { Catalog } from './catalog.ts';
+import { loadCatalog } from './catalog.ts';
+import { brief, configFrom, runAt, Simulator } from './engine-testkit.ts';
+
+const YAML = `
+site: { url: "https://status.example" }
+checker: { interval: 5m, timezone: Europe/Moscow }
+notify: { telegram: { chat: "-100123", remind_every: 1h } }
+hostings: { cloud: { title: "Техэксперт.Облако" } }
+clients:
+  - id: acme
+    title: Акме
+    sla: { availability: 99.5 }
+    installations:
+      - id: main
+        title: Основной
+        url: https://kodeks.acme.example/
+        ip: 127.0.0.10
+        alerts: { KodeksTlsCertExpiring: { disabled: true }, KodeksDnsResolve: { for: 3 } }
+        probes: { icmp: {}, http: {}, dns: {}, tls: {}, kodeks_xml: {} }
+  - id: beta
+    title: Бета
+    installations:
+      - id: cloud
+        title: Облако
+        hosting: cloud
+        url: https://beta.cloud.example/
+        ip: 127.0.0.11
+        probes: { http: {}, dns: {} }
+maintenance:
+  - { installations: [beta], start: "2026-11-28T20:00+03:00", end: "2026-11-28T21:00+03:00", reason: Обновление }
+`;
+
+let catalog: Catalog;
+beforeAll(async () => {
+  const loaded = await loadCatalog(new URL('../../docs/errors', import.meta.url).pathname);
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
+  catalog = loaded.catalog;
+});
+
+type Step = {
+  at: string;
+  checks: Record<string, Partial<Record<CheckId, string>>>;
+  events: string[];
+  alerts?: Record<string, string>;
+  overall?: Record<string, string>;
+  networkOk?: boolean;
+  icmpUnavailable?: boolean;
+};
+
+function play(steps: Step[]): Simulator {
+  const sim = new Simulator(configFrom(YAML), catalog);
+  steps.forEach((s, i) => {
+    const events = sim.run(
+      runAt(s.at, s.checks, { networkOk: s.networkOk ?? true, icmpUnavailable: s.icmpUnavailable ?? false }),
+    );
+    expect(brief(events), `run ${i + 1} at ${s.at}: events`).toEqual(s.events);
+    for (const [key, want] of Object.entries(s.alerts ?? {})) {
+      const [inst, alert] = key.split(' ') as [string, string];
+      const a = sim.state(inst)?.alerts[alert as 'KodeksIcmp'];
+      const got = a ? `${a.state}${a.suppressed ? ' suppressed' : ''} fails=${a.fails}` : 'ok';
+      expect(got, `run ${i + 1}: ${key}`).toBe(want);
+    }
+    for (const [inst, want] of Object.entries(s.overall ?? {}))
+      expect(sim.state(inst)?.overall, `run ${i + 1}: overall of ${inst}`).toBe(want);
+  });
+  return sim;
+}
+
+const OK = { icmp: 'ok', http: 'ok', http_ip: 'ok', dns: 'ok', tls: 'ok', kodeks_xml: 'ok' };
+const A = 'acme/main';
+
+describe('alert engine sequences', () => {
+  it('fires after `for` failures and resolves after `resolve_after` successes; downtime from the first failure', () => {
+    const sim = play([
+      { at: '2026-11-28T09:00:00Z', checks: { [A]: OK }, events: [], overall: { [A]: 'operational' } },
+      {
+        at: '2026-11-28T09:05:00Z',
+        checks: { [A]: { ...OK, http: 'fail' } },
+        events: [],
+        alerts: { [`${A} KodeksBehindProxyDown`]: 'pending fails=1' },
+        overall: { [A]: 'operational' },
+      },
+      {
+        at: '2026-11-28T09:10:00Z',
+        checks: { [A]: { ...OK, http: 'fail' } },
+        events: ['firing KodeksBehindProxyDown acme/main'],
+        alerts: { [`${A} KodeksBehindProxyDown`]: 'firing fails=2' },
+        overall: { [A]: 'partial_outage' },
+      },
+      { at: '2026-11-28T09:15:00Z', checks: { [A]: { ...OK, http: 'fail' } }, events: [] },
+      {
+        at: '2026-11-28T09:20:00Z',
+        checks: { [A]: OK },
+        events: ['resolved KodeksBehindProxyDown acme/main'],
+        alerts: { [`${A} KodeksBehindProxyDown`]: 'ok' },
+        overall: { [A]: 'operational' },
+      },
+    ]);
+    const resolved = sim.last!.events[0]!;
+    expect(resolved.kind === 'resolved' && resolved.durationMs).toBe(15 * 60_000);
+    const [inc] = sim.incidents();
+    expect(inc).toMatchObject({
+      id: '2026-11-28T09:05Z-acme-main-KodeksBehindProxyDown',
+      started_at: '2026-11-28T09:05:00.000Z',
+      fired_at: '2026-11-28T09:10:00.000Z',
+      resolved_at: '2026-11-28T09:20:00.000Z',
+      suppressed: false,
+      maintenance: false,
+      client_visible: true,
+    });
+    expect(inc?.diagnosis?.rule).toBe('http_fail');
+    expect(sim.day(A, '2026-11-28')).toMatchObject({ checks: 5, failures: 3, down_min: 15 });
+    expect(sim.day(A, '2026-11-28')?.components?.access).toEqual({ down_min: 15, failures: 3 });
+  });
+
+  it('a single failed check never fires; unknown leaves the counters where they were', () => {
+    play([
+      { at: '2026-11-28T09:00:00Z', checks: { [A]: { ...OK, http: 'fail' } }, events: [] },
+      {
+        at: '2026-11-28T09:05:00Z',
+        checks: { [A]: { ...OK, http: 'unknown' } },
+        events: [],
+        alerts: { [`${A} KodeksBehindProxyDown`]: 'pending fails=1' },
+      },
+      {
+        at: '2026-11-28T09:10:00Z',
+        checks: { [A]: OK },
+        events: [],
+        alerts: { [`${A} KodeksBehindProxyDown`]: 'ok' },
+      },
+    ]);
+  });
+
+  it('per-installation overrides: `for: 3` for DNS, TLS disabled', () => {
+    const bad = { ...OK, dns: 'fail', tls: 'fail:TLS_EXPIRING' };
+    play([
+      { at: '2026-11-28T09:00:00Z', checks: { [A]: bad }, events: [] },
+      {
+        at: '2026-11-28T09:05:00Z',
+        checks: { [A]: bad },
+        events: [],
+        alerts: { [`${A} KodeksDnsResolve`]: 'pending fails=2', [`${A} KodeksTlsCertExpiring`]: 'ok' },
+      },
+      { at: '2026-11-28T09:10:00Z', checks: { [A]: bad }, events: ['firing KodeksDnsResolve acme/main'] },
+    ]);
+  });
+
+  it('suppression: children are held back while the parent fails, fire when it resolves first, resolve silently', () => {
+    const down = { ...OK, icmp: 'fail', http_ip: 'fail', http: 'fail' };
+    const sim = play([
+      { at: '2026-11-28T09:00:00Z', checks: { [A]: down }, events: [] },
+      {
+        at: '2026-11-28T09:05:00Z',
+        checks: { [A]: down },
+        events: ['firing KodeksIcmp acme/main'],
+        alerts: {
+          [`${A} KodeksIcmp`]: 'firing fails=2',
+          [`${A} KodeksDirectDown`]: 'firing suppressed fails=2',
+          [`${A} KodeksBehindProxyDown`]: 'firing suppressed fails=2',
+        },
+        overall: { [A]: 'major_outage' },
+      },
+      {
+        // Ping is back, the server still does not answer: the held-back child fires now.
+        at: '2026-11-28T09:10:00Z',
+        checks: { [A]: { ...down, icmp: 'ok' } },
+        events: ['firing KodeksDirectDown acme/main', 'resolved KodeksIcmp acme/main'],
+        alerts: {
+          [`${A} KodeksDirectDown`]: 'firing fails=3',
+          [`${A} KodeksBehindProxyDown`]: 'firing suppressed fails=3',
+        },
+      },
+      {
+        at: '2026-11-28T09:15:00Z',
+        checks: { [A]: OK },
+        events: ['resolved KodeksDirectDown acme/main'],
+        alerts: { [`${A} KodeksBehindProxyDown`]: 'ok' },
+        overall: { [A]: 'operational' },
+      },
+    ]);
+    const byAlert = Object.fromEntries(sim.incidents().map((i) => [i.alert, i]));
+    expect(byAlert.KodeksBehindProxyDown).toMatchObject({
+      suppressed: true,
+      resolved_at: '2026-11-28T09:15:00.000Z',
+    });
+    expect(byAlert.KodeksDirectDown).toMatchObject({
+      suppressed: false,
+      started_at: '2026-11-28T09:00:00.000Z',
+    });
+  });
+
+  it('reminds every remind_every while firing', () => {
+    const steps: Step[] = [];
+    for (let m = 0; m <= 75; m += 5) {
+      const at = new Date(Date.parse('2026-11-28T09:00:00Z') + m * 60_000).toISOString();
+      const events =
+        m === 5
+          ? ['firing KodeksBehindProxyDown acme/main']
+          : m === 65
+            ? ['reminder KodeksBehindProxyDown acme/main']
+            : [];
+      steps.push({ at, checks: { [A]: { ...OK, http: 'fail' } }, events });
+    }
+    play(steps);
+  });
+
+  it('maintenance: no events, incident marked, minutes counted as maintenance', () => {
+    const B = 'beta/cloud';
+    const sim = play([
+      { at: '2026-11-28T16:55:00Z', checks: { [B]: { http: 'ok', dns: 'ok' } }, events: [] },
+      {
+        at: '2026-11-28T17:00:00Z',
+        checks: { [B]: { http: 'fail', dns: 'ok' } },
+        events: [],
+        overall: { [B]: 'under_maintenance' },
+      },
+      {
+        at: '2026-11-28T17:05:00Z',
+        checks: { [B]: { http: 'fail', dns: 'ok' } },
+        events: [],
+        alerts: { [`${B} KodeksBehindProxyDown`]: 'firing fails=2' },
+      },
+      { at: '2026-11-28T17:10:00Z', checks: { [B]: { http: 'ok', dns: 'ok' } }, events: [] },
+    ]);
+    expect(sim.incidents()[0]).toMatchObject({ maintenance: true, resolved_at: '2026-11-28T17:10:00.000Z' });
+    expect(sim.day(B, '2026-11-28')).toMatchObject({ maintenance_min: 10, down_min: 0 });
+  });
+
+  it('a problem that outlasts maintenance is announced when the window ends', () => {
+    const B = 'beta/cloud';
+    const bad = { http: 'fail', dns: 'ok' };
+    play([
+      { at: '2026-11-28T17:50:00Z', checks: { [B]: bad }, events: [] },
+      { at: '2026-11-28T17:55:00Z', checks: { [B]: bad }, events: [] },
+      {
+        at: '2026-11-28T18:00:00Z',
+        checks: { [B]: bad },
+        events: ['firing KodeksBehindProxyDown beta/cloud'],
+        overall: { [B]: 'partial_outage' },
+      },
+    ]);
+  });
+
+  it("the checker's own network: client states freeze, no data is counted, the operator is told once", () => {
+    const sim = play([
+      { at: '2026-11-28T09:00:00Z', checks: { [A]: { ...OK, http: 'fail' } }, events: [] },
+      {
+        at: '2026-11-28T09:05:00Z',
+        checks: { [A]: { icmp: 'unknown', http: 'unknown' } },
+        networkOk: false,
+        events: ['operator checker_offline'],
+        alerts: { [`${A} KodeksBehindProxyDown`]: 'pending fails=1' },
+      },
+      { at: '2026-11-28T09:10:00Z', checks: { [A]: {} }, networkOk: false, events: [] },
+      {
+        at: '2026-11-28T09:15:00Z',
+        checks: { [A]: { ...OK, http: 'fail' } },
+        events: ['operator checker_online', 'firing KodeksBehindProxyDown acme/main'],
+      },
+    ]);
+    // 00:00–12:00 MSK before the first run, then 10 minutes offline.
+    expect(sim.day(A, '2026-11-28')?.no_data_min).toBe(12 * 60 + 10);
+  });
+
+  it('ICMP unavailable is said once, and again only after it came back', () => {
+    play([
+      {
+        at: '2026-11-28T09:00:00Z',
+        checks: { [A]: OK },
+        icmpUnavailable: true,
+        events: ['operator icmp_unavailable'],
+      },
+      { at: '2026-11-28T09:05:00Z', checks: { [A]: OK }, icmpUnavailable: true, events: [] },
+      { at: '2026-11-28T09:10:00Z', checks: { [A]: OK }, events: [] },
+      {
+        at: '2026-11-28T09:15:00Z',
+        checks: { [A]: OK },
+        icmpUnavailable: true,
+        events: ['operator icmp_unavailable'],
+      },
+    ]);
+  });
+
+  it('a gap longer than 3 × interval is no data, never up or down', () => {
+    const sim = play([
+      { at: '2026-11-28T09:00:00Z', checks: { [A]: { ...OK, http: 'fail' } }, events: [] },
+      {
+        at: '2026-11-28T09:05:00Z',
+        checks: { [A]: { ...OK, http: 'fail' } },
+        events: ['firing KodeksBehindProxyDown acme/main'],
+      },
+      {
+        at: '2026-11-28T10:05:00Z',
+        checks: { [A]: OK },
+        events: ['resolved KodeksBehindProxyDown acme/main'],
+      },
+    ]);
+    expect(sim.day(A, '2026-11-28')).toMatchObject({ down_min: 5, no_data_min: 12 * 60 + 60 });
+  });
+
+  it('replaying a run changes nothing', () => {
+    const sim = new Simulator(configFrom(YAML), catalog);
+    sim.run(runAt('2026-11-28T09:00:00Z', { [A]: { ...OK, http: 'fail' } }));
+    const before = JSON.stringify([...sim.snapshot.states, ...sim.snapshot.history]);
+    expect(sim.run(runAt('2026-11-28T09:00:00Z', { [A]: { ...OK, http: 'fail' } }))).toEqual([]);
+    expect(sim.last?.replay).toBe(true);
+    expect(JSON.stringify([...sim.snapshot.states, ...sim.snapshot.history])).toBe(before);
+  });
+});
+
+describe('overall state', () => {
+  const cases: [string, Partial<Record<CheckId, string>>, string][] = [
+    ['everything works', OK, 'operational'],
+    ['licence key missing', { ...OK, kodeks_xml: 'fail:KEY_MISSING' }, 'major_outage'],
+    ['XML status unreadable', { ...OK, kodeks_xml: 'fail:XML_INVALID' }, 'degraded_performance'],
+    ['proxy down, IP works', { ...OK, http: 'fail' }, 'partial_outage'],
+    ['proxy and IP down', { ...OK, http: 'fail', http_ip: 'fail' }, 'major_outage'],
+  ];
+  for (const [name, spec, want] of cases) {
+    it(name, () => {
+      const sim = new Simulator(configFrom(YAML), catalog);
+      sim.run(runAt('2026-11-28T09:00:00Z', { [A]: spec }));
+      sim.run(runAt('2026-11-28T09:05:00Z', { [A]: spec }));
+      expect(sim.state(A)?.overall).toBe(want);
+    });
+  }
+});

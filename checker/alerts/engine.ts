@@ -1,0 +1,230 @@
+/**
+ * The alert engine: one run's results in, the next status data and the events to notify out. Pure — files
+ * are read before and written after by the cycle (checker/cycle). Replaying a run that was already applied
+ * (same or older run time) changes nothing, so a retried commit never counts anything twice.
+ *
+ * Per installation see engine-installation.ts; here the run as a whole: hosting-wide grouping (two or more
+ * installations of one hosting starting to fire the same alert in one run → one `grouped` event whose
+ * incidents share `group`), the checker's own operator events, and the heartbeat.
+ */
+import type { Config } from '../config/schema.ts';
+import type { Window } from '../sla/accounting.ts';
+import { localMonth, monthRange } from '../sla/time.ts';
+import { type ClientState, type Heartbeat, STATUS_SCHEMA_VERSION } from '../store/schema.ts';
+import { HistoryBook } from './engine-history.ts';
+import { IncidentBook, incidentMonthOf } from './engine-incidents.ts';
+import { type FiringCandidate, stepInstallation } from './engine-installation.ts';
+import type { EngineInput, EngineOutput, StatusSnapshot, Touched } from './engine-types.ts';
+import type { AlertEvent } from './events.ts';
+
+export type { EngineInput, EngineOutput, EngineRules, StatusSnapshot } from './engine-types.ts';
+
+/** A heartbeat note that remembers the operator was told ICMP is unavailable (so it is said once). */
+export const ICMP_NOTE = '[icmp_unavailable] ICMP (ping) недоступен с этого места запуска';
+
+/** Time zone of an installation's days. */
+export function installationTz(config: Config, client: string, installation: string): string {
+  const inst = config.clients.find((c) => c.id === client)?.installations.find((i) => i.id === installation);
+  return inst?.timezone ?? config.checker.timezone;
+}
+
+/** Time zone a client's history files are cut in (its first installation's; they rarely differ). */
+export function clientTz(config: Config, client: string): string {
+  const c = config.clients.find((x) => x.id === client);
+  return c?.installations[0]?.timezone ?? config.checker.timezone;
+}
+
+/** Maintenance windows of one installation, in ms. */
+export function windowsOf(config: Config, client: string, installation: string): Window[] {
+  return config.maintenance
+    .filter((m) => m.installations.some((r) => r === client || r === `${client}/${installation}`))
+    .map((m) => ({ start: Date.parse(m.start), end: Date.parse(m.end) }));
+}
+
+/** The history and incident months a run may touch, given the current states (load these first). */
+export function monthsNeeded(
+  config: Config,
+  states: ReadonlyMap<string, ClientState>,
+  at: Date,
+): { history: string[]; incidents: string[] } {
+  const history = new Set<string>();
+  const incidents = new Set<string>([at.toISOString().slice(0, 7)]);
+  for (const client of config.clients) {
+    for (const inst of client.installations) {
+      const tz = inst.timezone ?? config.checker.timezone;
+      const prev = states.get(client.id)?.installations[inst.id];
+      const from = prev ? Math.min(Date.parse(prev.checked_at), at.getTime()) : at.getTime() - 86_400_000;
+      for (const m of monthRange(localMonth(from, tz), localMonth(at.getTime(), tz), 14))
+        history.add(`${client.id}/${m}`);
+      for (const a of Object.values(prev?.alerts ?? {}))
+        if (a?.incident) incidents.add(incidentMonthOf(a.incident));
+    }
+  }
+  return { history: [...history].sort(), incidents: [...incidents].sort() };
+}
+
+/** Advances every installation in the results by one run. */
+export function advance(input: EngineInput): EngineOutput {
+  const { config, catalog, results, rules, previous } = input;
+  const at = results.startedAt.toISOString();
+  const atMs = results.startedAt.getTime();
+  const touched: Touched = { heartbeat: false, states: new Set(), history: new Set(), incidents: new Set() };
+  if (previous.heartbeat && Date.parse(previous.heartbeat.started_at) >= atMs)
+    return { next: previous, touched, events: [], replay: true };
+
+  const next: StatusSnapshot = structuredClone(previous);
+  const history = new HistoryBook(next.history, (c) => clientTz(config, c));
+  const incidents = new IncidentBook(next.incidents);
+  const events: AlertEvent[] = [];
+  const later: AlertEvent[] = [];
+  const firing: FiringCandidate[] = [];
+
+  for (const ir of results.installations) {
+    const client = config.clients.find((c) => c.id === ir.client);
+    const inst = client?.installations.find((i) => i.id === ir.installation);
+    if (!client || !inst) continue;
+    const file: ClientState = next.states.get(client.id) ?? {
+      schema: STATUS_SCHEMA_VERSION,
+      client: client.id,
+      updated_at: at,
+      installations: {},
+    };
+    const prev = file.installations[inst.id];
+    if (prev && Date.parse(prev.checked_at) >= atMs) continue;
+    const out = stepInstallation({
+      client,
+      inst,
+      prev,
+      checks: ir.checks,
+      at,
+      atMs,
+      intervalMs: config.checker.interval,
+      remindEveryMs: config.notify.telegram?.remind_every ?? 4 * 3_600_000,
+      tz: inst.timezone ?? config.checker.timezone,
+      windows: windowsOf(config, client.id, inst.id),
+      networkOk: results.networkOk,
+      catalog,
+      rules,
+      history,
+      incidents,
+    });
+    firing.push(...out.firing);
+    later.push(...out.events);
+    if (!out.state) continue;
+    file.installations[inst.id] = out.state;
+    // Installations removed from installations.yaml leave the state file.
+    for (const id of Object.keys(file.installations))
+      if (!client.installations.some((i) => i.id === id)) delete file.installations[id];
+    file.updated_at = at;
+    next.states.set(client.id, file);
+    touched.states.add(client.id);
+  }
+
+  events.push(...operatorEvents(input, at));
+  events.push(...group(firing, at, incidents));
+  events.push(...later);
+
+  next.heartbeat = heartbeat(input, next, at);
+  touched.heartbeat = true;
+  for (const k of history.touched) touched.history.add(k);
+  for (const k of incidents.touched) touched.incidents.add(k);
+  return { next, touched, events, replay: false };
+}
+
+/** Firing candidates → events: one `grouped` per hosting × alert with two or more installations. */
+function group(firing: FiringCandidate[], at: string, incidents: IncidentBook): AlertEvent[] {
+  const out: AlertEvent[] = [];
+  const byKey = new Map<string, FiringCandidate[]>();
+  for (const f of firing) {
+    const key = f.hosting ? `${f.hosting}\u0000${f.alert}` : `\u0000${f.client}/${f.installation}/${f.alert}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), f]);
+  }
+  for (const items of byKey.values()) {
+    const first = items[0]!;
+    if (items.length < 2 || !first.hosting) {
+      for (const f of items) out.push({ kind: 'firing', ...f, at });
+      continue;
+    }
+    const groupId = `${at.slice(0, 16)}Z-${first.hosting}-${first.alert}`;
+    for (const f of items) incidents.patch(f.incident, { group: groupId, hosting: first.hosting });
+    const sameCause = items.every((f) => f.diagnosis?.rule === first.diagnosis?.rule);
+    out.push({
+      kind: 'grouped',
+      hosting: first.hosting,
+      alert: first.alert,
+      severity: first.severity,
+      at,
+      group: groupId,
+      items: items.map((f) => ({
+        client: f.client,
+        installation: f.installation,
+        hosting: f.hosting,
+        since: f.since,
+        incident: f.incident,
+        ...(f.diagnosis ? { diagnosis: f.diagnosis } : {}),
+      })),
+      ...(sameCause && first.diagnosis ? { diagnosis: first.diagnosis } : {}),
+    });
+  }
+  return out;
+}
+
+/** The checker's own news: network lost or back (once each), ICMP unavailable (once until it returns). */
+function operatorEvents(input: EngineInput, at: string): AlertEvent[] {
+  const prev = input.previous.heartbeat;
+  const out: AlertEvent[] = [];
+  const { networkOk, icmpUnavailable } = input.results;
+  if (!networkOk && prev?.network_ok !== false)
+    out.push({
+      kind: 'operator',
+      code: 'checker_offline',
+      at,
+      text: 'Проверяющий не видит сеть: все контрольные адреса недоступны. Состояния клиентов не меняются, это время учитывается как «нет данных».',
+    });
+  if (networkOk && prev?.network_ok === false)
+    out.push({
+      kind: 'operator',
+      code: 'checker_online',
+      at,
+      text: 'Сеть проверяющего восстановлена, проверки снова учитываются.',
+    });
+  if (icmpUnavailable && !prev?.notes.includes(ICMP_NOTE))
+    out.push({
+      kind: 'operator',
+      code: 'icmp_unavailable',
+      at,
+      text: 'ICMP (ping) недоступен с этого места запуска: проверки ping помечены как «неизвестно» и не поднимают алертов. Для ping нужен свой раннер.',
+    });
+  return out;
+}
+
+function heartbeat(input: EngineInput, next: StatusSnapshot, at: string): Heartbeat {
+  const { results, config } = input;
+  const checks = results.installations.flatMap((i) => Object.values(i.checks));
+  let firing = 0;
+  for (const file of next.states.values())
+    for (const inst of Object.values(file.installations))
+      for (const a of Object.values(inst.alerts)) if (a?.state === 'firing') firing++;
+  const notes = [...results.notes];
+  if (results.icmpUnavailable) notes.push(ICMP_NOTE);
+  return {
+    schema: STATUS_SCHEMA_VERSION,
+    run_id: at,
+    started_at: at,
+    finished_at: results.finishedAt.toISOString(),
+    duration_ms: Math.max(0, results.finishedAt.getTime() - results.startedAt.getTime()),
+    vantage: input.vantage ?? 'local',
+    interval_ms: config.checker.interval,
+    network_ok: results.networkOk,
+    counts: {
+      clients: new Set(results.installations.map((i) => i.client)).size,
+      installations: results.installations.length,
+      checks: checks.length,
+      ok: checks.filter((c) => c?.status === 'ok').length,
+      fail: checks.filter((c) => c?.status === 'fail').length,
+      unknown: checks.filter((c) => c?.status === 'unknown').length,
+      firing,
+    },
+    notes,
+  };
+}
