@@ -235,7 +235,7 @@ describe('smart agent --dry-run', () => {
     const text = io.stdout.join('\n');
     expect(text).toContain('"status": "present"');
     expect(text).toMatch(
-      /USB: 2 устройств\n {2}1d6b:0002 {2}root hub\n {2}0471:485d {2}Senselock \/ SenseIV/,
+      /USB-устройств: 2\n {2}1d6b:0002 {2}root hub\n {2}0471:485d {2}Senselock \/ SenseIV/,
     );
     expect(text).toMatch(/dry run, nothing written/);
   });

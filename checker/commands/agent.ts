@@ -247,7 +247,7 @@ async function printAllDevices(lister: UsbLister, io: CommandIo): Promise<void> 
     io.out(`USB: не видно (${listing.reason})`);
     return;
   }
-  io.out(`USB: ${listing.devices.length} устройств`);
+  io.out(`USB-устройств: ${listing.devices.length}`);
   for (const dev of listing.devices) {
     const names = [dev.manufacturer, dev.product].filter(Boolean).join(' / ');
     io.out(`  ${formatUsbId(dev.vendorId, dev.productId)}${names ? `  ${names}` : ''}`);
