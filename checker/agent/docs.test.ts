@@ -7,10 +7,12 @@ import type { CommandIo } from '../commands/io.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const docsDir = join(root, 'docs', 'agent');
+/** The unit's `${SMART_INSTALLATION}`, written so that it is not taken for a template placeholder. */
+const SYSTEMD_VAR = ['$', '{SMART_INSTALLATION}'].join('');
 
 /** The agent options in a command line of a shipped file: everything after the word `agent`. */
 function agentArgs(line: string): string[] {
-  const words = line.match(/"[^"]*"|\S+/g) ?? [];
+  const words: string[] = line.match(/"[^"]*"|\S+/g) ?? [];
   const at = words.indexOf('agent');
   return words.slice(at + 1).filter((w) => !w.startsWith('*>') && !w.startsWith('"$root\\last'));
 }
@@ -47,7 +49,7 @@ describe('docs/agent.md', () => {
       ];
       for (const line of lines) {
         const args = agentArgs(line).map((w) =>
-          w === '${SMART_INSTALLATION}' || w === '$installation'
+          w === SYSTEMD_VAR || w === '$installation'
             ? 'acme/main'
             : w.endsWith('installations.yaml') || w.endsWith('installations.yaml"')
               ? 'installations.yaml'
