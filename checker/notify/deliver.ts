@@ -104,6 +104,8 @@ export async function deliverOutbox(outbox: Outbox, deps: DeliverDeps): Promise<
     }
     const due = !item.not_before || Date.parse(item.not_before) <= now.getTime();
     if (halted || !due || stopped.has(item.chat) || sent >= max) {
+      // A waiting message holds back the later ones in its chat, so they never overtake it.
+      stopped.add(item.chat);
       pending.push(item);
       continue;
     }

@@ -32,17 +32,21 @@ function safeCodePoint(cp: number, fallback: string): string {
   return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : fallback;
 }
 
+/** The tags of Telegram's HTML subset (anything else in angle brackets is text). */
+const TAG =
+  /<\/?(?:b|strong|i|em|u|ins|s|strike|del|a|code|pre|blockquote|span|tg-spoiler|tg-emoji)(?:\s[^<>]*)?>/gi;
+
 /** The message as a person reads it: tags dropped (links keep their address), entities decoded. */
 export function htmlToPlain(html: string): string {
   const withLinks = html.replace(
     /<a\s+href="([^"]*)"\s*>([\s\S]*?)<\/a>/g,
     (_, href: string, label: string) => {
-      const text = label.replace(/<[^>]*>/g, '');
+      const text = label.replace(TAG, '');
       const url = unescapeHtml(href);
       return unescapeHtml(text) === url ? label : `${label} (${href})`;
     },
   );
-  return unescapeHtml(withLinks.replace(/<[^>]*>/g, ''));
+  return unescapeHtml(withLinks.replace(TAG, ''));
 }
 
 type Piece =

@@ -7,7 +7,7 @@ import type { AlertName, Severity } from '../alerts/names.ts';
 import type { Diagnosis } from '../store/schema.ts';
 import { escapeAttr, escapeHtml, fitHtml, TELEGRAM_TEXT_LIMIT } from './html.ts';
 import { markdownInlineToTelegram, markdownToTelegram, runbookExcerpt } from './markdown.ts';
-import { formatClock, formatDuration } from './time.ts';
+import { formatClock, formatDuration, formatRange } from './time.ts';
 
 /** Room kept free for the «⏳ Задержано…» line added at delivery. */
 export const DELAY_LINE_RESERVE = 64;
@@ -132,7 +132,8 @@ export function resolvedText(
   durationMs: number,
 ): string {
   const head = [`✅ <b>Восстановлено: ${title(f)}</b>`, who(i)];
-  const lines = [`⏱ Простой ${formatDuration(durationMs)}: с ${clock(since, f)} до ${clock(at, f)}`];
+  const range = formatRange(new Date(since), new Date(at), f.timeZone, f.now);
+  const lines = [`⏱ Простой ${formatDuration(durationMs)}: ${range}`];
   return join([head, lines]);
 }
 

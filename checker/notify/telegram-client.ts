@@ -43,7 +43,10 @@ export function toFailure(err: unknown, token: string, apiRoot: string, timeoutM
     host = new URL(apiRoot).host;
   } catch {}
   if (e.name === 'AbortError' || e.type === 'aborted' || e.name === 'TimeoutError')
-    return { description: `${host} не ответил за ${Math.round(timeoutMs / 1000)} с`, network: true };
+    return {
+      description: `${host} не ответил за ${timeoutMs < 1000 ? `${timeoutMs} мс` : `${Math.round(timeoutMs / 1000)} с`}`,
+      network: true,
+    };
   const code = typeof e.code === 'string' ? e.code : undefined;
   const reason = String(e.message ?? err).replace(/^request to \S+ failed, reason: /, '');
   return {

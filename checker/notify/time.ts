@@ -45,3 +45,11 @@ export function formatDuration(ms: number): string {
   if (h > 0) return m > 0 ? `${h} ч ${m} мин` : `${h} ч`;
   return `${m} мин`;
 }
+
+/** «с 21:00 до 01:40 МСК» — the zone once, dates only where the day differs from `now`'s. */
+export function formatRange(from: Date, to: Date, timeZone: string, now: Date = to): string {
+  const zone = ` ${zoneLabel(timeZone, to)}`;
+  const a = formatClock(from, timeZone, now);
+  const b = formatClock(to, timeZone, now);
+  return `с ${a.endsWith(zone) ? a.slice(0, -zone.length) : a} до ${b}`;
+}

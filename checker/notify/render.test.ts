@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import type { AlertEvent } from '../alerts/events.ts';
+import { parseTelegramHtml } from '../testing/telegram-stand-in.ts';
+import { htmlToPlain } from './html.ts';
+import { renderEvents } from './render.ts';
+import { bigHostingYaml, testCatalog, testConfig } from './testdata/fixtures.ts';
+
+const config = testConfig();
+const catalog = testCatalog();
+const now = new Date('2026-11-28T03:10:00Z'); // 06:10 МСК
+const ctx = { config, catalog, now };
+
+const dnsDiagnosis = {
+  rule: 'dns_down_ip_ok',
+  alert: 'KodeksDnsResolve' as const,
+  cause: 'DNS не отвечает, установка доступна по IP-адресу',
+  hint: 'Напишите в поддержку хостинга: их DNS-сервер не отвечает',
+  workaround: 'Откройте ПК по IP-адресу, который даст менеджер',
+};
+
+const firing: AlertEvent = {
+  kind: 'firing',
+  client: 'acme',
+  installation: 'main',
+  hosting: 'tekhexpert-cloud',
+  alert: 'KodeksXmlSensLockStatus',
+  severity: 'critical',
+  since: '2026-11-27T18:00:00Z',
+  at: '2026-11-27T18:05:00Z',
+  incident: '2026-11-27T18:00Z-acme-main-KodeksXmlSensLockStatus',
+  diagnosis: {
+    rule: 'key_missing_usb_absent',
+    alert: 'KodeksXmlSensLockStatus',
+    cause: 'Ключ SenseLock пропал с USB сервера',
+    hint: 'Проверьте ПО проброса USB по сети и его лицензию',
+  },
+};
+
+const grouped = (n: number): Extract<AlertEvent, { kind: 'grouped' }> => ({
+  kind: 'grouped',
+  hosting: 'tekhexpert-cloud',
+  alert: 'KodeksDnsResolve',
+  severity: 'critical',
+  at: '2026-11-28T03:05:00Z',
+  group: '2026-11-28T03:00Z-tekhexpert-cloud-KodeksDnsResolve',
+  diagnosis: dnsDiagnosis,
+  items: Array.from({ length: n }, (_, k) => ({
+    client: (['acme', 'roga', 'acme'] as const)[k % 3]!,
+    installation: k === 2 ? 'reserve' : 'main',
+    hosting: 'tekhexpert-cloud',
+    since: `2026-11-28T03:0${k % 3}:00Z`,
+    incident: `inc-${k}`,
+    diagnosis: dnsDiagnosis,
+  })),
+});
+
+/** Every text must be valid Telegram HTML within the limit. */
+function valid(text: string) {
+  const parsed = parseTelegramHtml(text);
+  expect(parsed.ok, JSON.stringify(parsed)).toBe(true);
+  expect(text.length).toBeLessThanOrEqual(4096);
+}
+
+describe('renderEvents', () => {
+  it('firing: the team gets cause, hint, runbook, since, manager; the client chat gets none of the internals', async () => {
+    const items = renderEvents([firing], ctx);
+    expect(items.map((i) => [i.chat, i.thread, i.kind])).toEqual([
+      ['-1001234567890', 17, 'firing'],
+      ['-1009999', undefined, 'firing'],
+    ]);
+    const [team, client] = items;
+    for (const i of items) valid(i.text);
+    await expect(team!.text).toMatchFileSnapshot('testdata/firing-team.txt');
+    await expect(client!.text).toMatchFileSnapshot('testdata/firing-client.txt');
+    expect(team!.buttons).toEqual([
+      { text: 'Что делать', url: 'https://smart.example.ru/docs/errors/KodeksXmlSensLockStatus.md' },
+      { text: 'Статус', url: 'https://smart.example.ru/status/acme/' },
+    ]);
+    expect(client!.buttons).toEqual([{ text: 'Статус', url: 'https://smart.example.ru/status/acme/' }]);
+    for (const secret of ['203.0.113.10', 'kodeks.acme', '@ipetrov', 'Сисадмин', 'ПО проброса', 'TestSlKey'])
+      expect(client!.text).not.toContain(secret);
+    expect(team!.text).toContain('с 27.11 21:00 МСК'.replace('с', 'С'));
+  });
+
+  it('the same event rendered twice gives the same ids', () => {
+    const a = renderEvents([firing, grouped(3)], ctx).map((i) => i.id);
+    const b = renderEvents([firing, grouped(3)], { ...ctx, now: new Date('2026-11-28T05:00:00Z') }).map(
+      (i) => i.id,
+    );
+    expect(a).toEqual(b);
+    expect(new Set(a).size).toBe(a.length);
+  });
+
+  it('a client-invisible alert never reaches the client chat', () => {
+    const ev = { ...firing, alert: 'KodeksXmlStatusUnavailable' as const, severity: 'warning' as const };
+    expect(renderEvents([ev], ctx).map((i) => i.chat)).toEqual(['-1001234567890']);
+  });
+
+  it('hostile names are shown literally', async () => {
+    const ev: AlertEvent = { ...firing, client: 'roga', incident: 'inc-roga', diagnosis: undefined };
+    const [item] = renderEvents([ev], ctx);
+    expect(item!.chat).toBe('-1005555'); // the client's own team chat overrides the default
+    valid(item!.text);
+    const plain = htmlToPlain(item!.text);
+    expect(plain).toContain('ООО "<b>Рога</b> & Копыта" · Сервер <i>1</i> & </b>');
+    expect(plain).toContain('Менеджер: @maria_k');
+    await expect(item!.text).toMatchFileSnapshot('testdata/firing-hostile.txt');
+    expect(item!.buttons.map((b) => b.url)).toContain('https://smart.example.ru/status/roga-7f3k2/');
+  });
+
+  it('a private client gets no «Статус» button', () => {
+    const ev: AlertEvent = {
+      ...firing,
+      client: 'secret',
+      hosting: undefined,
+      incident: 'inc-s',
+      diagnosis: undefined,
+    };
+    const [item] = renderEvents([ev], ctx);
+    expect(item!.buttons.map((b) => b.text)).toEqual(['Что делать']);
+  });
+
+  it('grouped: one message per team chat listing its installations (case 2)', async () => {
+    const items = renderEvents([grouped(3)], ctx);
+    expect(items.map((i) => [i.chat, i.kind])).toEqual([
+      ['-1001234567890', 'grouped'],
+      ['-1009999', 'grouped'],
+      ['-1005555', 'grouped'],
+    ]);
+    expect(htmlToPlain(items[0]!.text)).toContain('Затронуто установок: 2 (клиентов: 1)');
+    expect(htmlToPlain(items[2]!.text)).toContain('Затронуто установок: 1 (клиентов: 1)');
+    for (const i of items) valid(i.text);
+    await expect(items[0]!.text).toMatchFileSnapshot('testdata/grouped-team.txt');
+    await expect(items[1]!.text).toMatchFileSnapshot('testdata/grouped-client.txt');
+    expect(items[1]!.text).not.toContain('203.0.113');
+    expect(items[1]!.text).not.toContain('roga');
+  });
+
+  it('a 60-installation grouped message stays within 4096 characters and says how many are left out', () => {
+    const big = testConfig(bigHostingYaml(30, 2));
+    const ev: AlertEvent = {
+      ...grouped(0),
+      items: big.clients.flatMap((c) =>
+        c.installations.map((i) => ({
+          client: c.id,
+          installation: i.id,
+          hosting: 'tekhexpert-cloud',
+          since: '2026-11-28T03:00:00Z',
+          incident: `inc-${c.id}-${i.id}`,
+        })),
+      ),
+    };
+    const [team, ...rest] = renderEvents([ev], { ...ctx, config: big });
+    expect(rest).toEqual([]);
+    valid(team!.text);
+    expect(team!.text.length).toBeLessThanOrEqual(4096 - 64);
+    const text = htmlToPlain(team!.text);
+    expect(text).toContain('Затронуто установок: 60 (клиентов: 30)');
+    const shown = text.split('\n').filter((l) => l.startsWith('• ')).length;
+    expect(shown).toBeGreaterThan(10);
+    expect(shown).toBeLessThan(60);
+    expect(text).toContain(`… и ещё ${60 - shown} (полный список — в журнале инцидентов)`);
+    expect(text.trimEnd().endsWith('KodeksDnsResolve')).toBe(true); // the tail survives, the list gave way
+  });
+
+  it('reminder, resolved (a reply to the firing message) and operator messages', async () => {
+    const reminder: AlertEvent = { ...firing, kind: 'reminder', at: '2026-11-27T22:00:00Z' };
+    const resolved: AlertEvent = {
+      kind: 'resolved',
+      client: 'acme',
+      installation: 'main',
+      alert: 'KodeksXmlSensLockStatus',
+      severity: 'critical',
+      since: firing.since,
+      at: '2026-11-27T22:40:00Z',
+      durationMs: (4 * 60 + 40) * 60_000,
+      incident: firing.incident,
+    };
+    const operator: AlertEvent = {
+      kind: 'operator',
+      code: 'icmp_unavailable',
+      at: '2026-11-28T03:00:00Z',
+      text: 'ICMP недоступен с этого раннера: проверки ping пропущены, клиентам это не засчитывается',
+    };
+    const items = renderEvents([reminder, resolved, operator], ctx);
+    expect(items.map((i) => `${i.kind}→${i.chat}`)).toEqual([
+      'reminder→-1001234567890',
+      'resolved→-1001234567890',
+      'resolved→-1009999',
+      'operator→-1001234567890',
+    ]);
+    for (const i of items) valid(i.text);
+    await expect(items[0]!.text).toMatchFileSnapshot('testdata/reminder-team.txt');
+    await expect(items[1]!.text).toMatchFileSnapshot('testdata/resolved-team.txt');
+    await expect(items[3]!.text).toMatchFileSnapshot('testdata/operator.txt');
+    const firingIds = renderEvents([firing], ctx).map((i) => i.id);
+    expect(items[1]!.reply_to).toBe(firingIds[0]);
+    expect(items[2]!.reply_to).toBe(firingIds[1]);
+    expect(htmlToPlain(items[1]!.text)).toContain('Простой 4 ч 40 мин');
+  });
+
+  it('a resolved message of a grouped incident replies to the grouped message', () => {
+    const g = renderEvents([grouped(2)], ctx);
+    const resolved: AlertEvent = {
+      kind: 'resolved',
+      client: 'acme',
+      installation: 'main',
+      alert: 'KodeksDnsResolve',
+      severity: 'critical',
+      since: '2026-11-28T03:00:00Z',
+      at: '2026-11-28T07:40:00Z',
+      durationMs: 4 * 3_600_000 + 40 * 60_000,
+      incident: 'inc-0',
+      group: '2026-11-28T03:00Z-tekhexpert-cloud-KodeksDnsResolve',
+    };
+    const [team, client] = renderEvents([resolved], ctx);
+    expect(team!.reply_to).toBe(g.find((i) => i.chat === '-1001234567890')!.id);
+    expect(client!.reply_to).toBe(g.find((i) => i.chat === '-1009999')!.id);
+  });
+});
