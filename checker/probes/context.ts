@@ -1,0 +1,63 @@
+import type { Client, Config, Installation, Probes } from '../config/schema.ts';
+import type { NameLookup } from './names.ts';
+import type { CheckId, ProbeResult, ProbeType } from './types.ts';
+
+/** Outcome of one system ping run. */
+export interface PingReply {
+  /** At least one echo reply came back. */
+  alive: boolean;
+  /** Average round trip in ms, when known. */
+  timeMs?: number;
+  /** Packet loss in percent, when known. */
+  lossPercent?: number;
+  /** Raw output of ping (operator evidence). */
+  output: string;
+}
+
+/** Runs the system ping; rejects when ping cannot be executed at all. */
+export type PingFn = (host: string, opts: { count: number; timeoutMs: number }) => Promise<PingReply>;
+
+/** Everything a probe may use while running one check; the runner builds it. */
+export interface ProbeContext {
+  /** The validated configuration. */
+  config: Config;
+  client: Client;
+  installation: Installation;
+  /** Aborted when the check's hard timeout fires; probes close their sockets on it. */
+  signal: AbortSignal;
+  /** The hard timeout of one check in ms (checker.timeout). */
+  timeoutMs: number;
+  /** Bytes read from one response at most (checker.max_body). */
+  maxBody: number;
+  /** Name resolution through checker.resolvers (cached for the run). */
+  lookup: NameLookup;
+  /** Extra trusted CA certificates in PEM (tests; production uses the system store). */
+  ca?: string[];
+  /** The system ping. */
+  ping: PingFn;
+  /** False when the run found ICMP unusable from here: icmp checks report ICMP_UNAVAILABLE. */
+  icmpAvailable: boolean;
+  /** Raw text of agents/<client>/<installation>.json, or undefined when there is none. */
+  readAgentReport: (client: string, installation: string) => Promise<string | undefined>;
+  /** The clock. */
+  now: () => Date;
+}
+
+/** One check to run: which CheckId it fills, which host it loads (for the per-host limit) and how. */
+export interface CheckTask {
+  check: CheckId;
+  /** Host name or address the check talks to; undefined when it talks to no single host (dns, agent). */
+  host?: string;
+  run: (ctx: ProbeContext) => Promise<ProbeResult>;
+}
+
+/** A probe kind: turns an installation's probe settings into the checks to run. */
+export interface Probe<T extends ProbeType> {
+  type: T;
+  plan: (installation: Installation, settings: NonNullable<Probes[T]>) => CheckTask[];
+}
+
+/** Host name of an installation's URL (brackets of an IPv6 literal removed). */
+export function urlHost(installation: Installation): string {
+  return new URL(installation.url).hostname.replace(/^\[|\]$/g, '');
+}

@@ -1,0 +1,20 @@
+import { agentProbe } from './agent.ts';
+import type { Probe } from './context.ts';
+import { dnsProbe } from './dns.ts';
+import { httpProbe } from './http.ts';
+import { icmpProbe } from './icmp.ts';
+import { kodeksXmlProbe } from './kodeks-xml.ts';
+import { tcpProbe } from './tcp.ts';
+import { tlsProbe } from './tls.ts';
+import type { ProbeType } from './types.ts';
+
+/** Every probe kind by name; a probe type without an entry here is a compile error. */
+export const PROBES: { [T in ProbeType]: Probe<T> } = {
+  icmp: icmpProbe,
+  tcp: tcpProbe,
+  http: httpProbe,
+  dns: dnsProbe,
+  tls: tlsProbe,
+  kodeks_xml: kodeksXmlProbe,
+  agent: agentProbe,
+};

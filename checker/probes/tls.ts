@@ -1,0 +1,119 @@
+import { checkServerIdentity, connect, type PeerCertificate, type TLSSocket } from 'node:tls';
+import type { Probes } from '../config/schema.ts';
+import type { Probe, ProbeContext } from './context.ts';
+import { urlHost } from './context.ts';
+import { messageFor, type Phase, toProbeError } from './net-errors.ts';
+import { fail, ok, since } from './result.ts';
+import type { ProbeResult } from './types.ts';
+
+type TlsSettings = NonNullable<Probes['tls']>;
+
+const DAY = 86_400_000;
+
+/** The TLS certificate of the installation's https URL: days to expiry; expired, wrong name, untrusted. */
+export const tlsProbe: Probe<'tls'> = {
+  type: 'tls',
+  plan(installation, settings) {
+    return [{ check: 'tls', host: urlHost(installation), run: (ctx) => runTls(ctx, settings) }];
+  },
+};
+
+async function runTls(ctx: ProbeContext, settings: TlsSettings): Promise<ProbeResult> {
+  const start = performance.now();
+  const url = new URL(ctx.installation.url);
+  const servername = urlHost(ctx.installation);
+  const port = settings.port ?? (url.port ? Number(url.port) : 443);
+  let phase: Phase = 'resolve';
+  let socket: TLSSocket | undefined;
+  try {
+    const [first] = await ctx.lookup(servername, ctx.signal);
+    if (!first) return fail(since(start), 'DNS_NODATA', messageFor('DNS_NODATA'));
+    phase = 'connect';
+    const s = await new Promise<TLSSocket>((resolve, reject) => {
+      const sock = connect({
+        host: first.address,
+        port,
+        servername,
+        rejectUnauthorized: false,
+        ...(ctx.ca && { ca: ctx.ca }),
+      });
+      socket = sock;
+      const onAbort = () => sock.destroy(new Error('aborted'));
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      sock.once('secureConnect', () => {
+        ctx.signal.removeEventListener('abort', onAbort);
+        resolve(sock);
+      });
+      sock.once('error', (err) => {
+        ctx.signal.removeEventListener('abort', onAbort);
+        reject(err);
+      });
+    });
+    return judge(s.getPeerCertificate(), s, servername, settings.warn_days, ctx.now(), since(start), {
+      address: first.address,
+      port,
+    });
+  } catch (err) {
+    const e = toProbeError(err, phase, ctx.signal.aborted);
+    return fail(since(start), e.code, e.message, { port, ...e.evidence });
+  } finally {
+    socket?.destroy();
+  }
+}
+
+function judge(
+  cert: PeerCertificate,
+  socket: TLSSocket,
+  servername: string,
+  warnDays: number,
+  now: Date,
+  latency: number,
+  base: Record<string, string | number>,
+): ProbeResult {
+  if (!cert?.valid_to) return fail(latency, 'TLS_ERROR', 'Сервер не предъявил сертификат.', base);
+  const notAfter = Date.parse(cert.valid_to);
+  const notBefore = Date.parse(cert.valid_from);
+  const daysLeft = Math.floor((notAfter - now.getTime()) / DAY);
+  const evidence = {
+    ...base,
+    subject: cn(cert.subject?.CN),
+    issuer: cn(cert.issuer?.CN),
+    valid_from: new Date(notBefore).toISOString(),
+    valid_to: new Date(notAfter).toISOString(),
+    days_left: daysLeft,
+    ...(cert.subjectaltname && { san: cert.subjectaltname.slice(0, 300) }),
+    ...(socket.authorizationError && { verify_error: String(socket.authorizationError) }),
+  };
+  const verifyError = socket.authorizationError ? String(socket.authorizationError) : undefined;
+  if (notAfter <= now.getTime() || verifyError === 'CERT_HAS_EXPIRED')
+    return fail(
+      latency,
+      'TLS_EXPIRED',
+      'Срок действия сертификата истёк: браузеры показывают ошибку.',
+      evidence,
+    );
+  if (notBefore > now.getTime() || verifyError === 'CERT_NOT_YET_VALID')
+    return fail(latency, 'TLS_NOT_YET_VALID', 'Сертификат ещё не начал действовать.', evidence);
+  if (checkServerIdentity(servername, cert) !== undefined)
+    return fail(
+      latency,
+      'TLS_HOSTNAME',
+      'Сертификат выдан на другое имя, браузеры показывают ошибку.',
+      evidence,
+    );
+  if (verifyError)
+    return fail(
+      latency,
+      'TLS_UNTRUSTED',
+      'Сертификат выдан недоверенным центром или цепочка неполна.',
+      evidence,
+    );
+  if (daysLeft < warnDays)
+    return fail(latency, 'TLS_EXPIRING', `Сертификат истекает через ${daysLeft} дн.`, evidence);
+  return ok(latency, `Сертификат действителен ещё ${daysLeft} дн.`, evidence);
+}
+
+function cn(v: string | string[] | undefined): string | null {
+  if (v === undefined) return null;
+  return Array.isArray(v) ? v.join(', ') : v;
+}

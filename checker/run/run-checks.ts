@@ -1,0 +1,240 @@
+import type { Client, Config, Installation } from '../config/schema.ts';
+import type { CheckTask, PingFn, ProbeContext } from '../probes/context.ts';
+import { httpGet } from '../probes/http-get.ts';
+import { createNameLookup, type NameLookup } from '../probes/names.ts';
+import { toProbeError } from '../probes/net-errors.ts';
+import { icmpUnavailableReason, systemPing } from '../probes/ping-system.ts';
+import { PROBES } from '../probes/registry.ts';
+import { fail, ok, since, unknown } from '../probes/result.ts';
+import { tcpConnect } from '../probes/tcp.ts';
+import { CHECK_IDS, type CheckId, PROBE_TYPES, type ProbeResult } from '../probes/types.ts';
+import { createLimiter } from './limiter.ts';
+import type { InstallationResults, RunResults } from './types.ts';
+
+/** What a run talks to; every field has a production default. */
+export interface RunDeps {
+  /** The clock (default: the system clock). */
+  now?: () => Date;
+  /** Raw text of agents/<client>/<installation>.json from the store; undefined when absent. Without it,
+   * agent checks are `unknown` (SKIPPED). */
+  readAgentReport?: (client: string, installation: string) => Promise<string | undefined>;
+  /** Name resolution for every probe (default: through config.checker.resolvers, cached for the run). */
+  lookup?: NameLookup;
+  /** The system ping (default: the `ping` package). */
+  ping?: PingFn;
+  /** Extra trusted CA certificates in PEM, for tests against a local CA. */
+  ca?: string[];
+}
+
+/** Options of one run. */
+export interface RunOptions {
+  /** Narrow the run to `client` or `client/installation`. */
+  only?: string;
+  /** Called after each finished check. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+interface Planned {
+  client: Client;
+  installation: Installation;
+  tasks: CheckTask[];
+}
+
+/**
+ * Runs every configured check of every installation concurrently (checker.concurrency, checker.per_host),
+ * each under a hard timeout (checker.timeout). Canaries run first: when all fail, no client check runs and
+ * each is `unknown` (SKIPPED). ICMP is tried once against 127.0.0.1; when it does not work from here, icmp
+ * checks are `unknown` (ICMP_UNAVAILABLE). Throws only when `only` matches no installation.
+ */
+export async function runChecks(
+  config: Config,
+  deps: RunDeps = {},
+  opts: RunOptions = {},
+): Promise<RunResults> {
+  const now = deps.now ?? (() => new Date());
+  const startedAt = now();
+  const { timeout, concurrency, per_host: perHost, max_body: maxBody } = config.checker;
+  const lookup = deps.lookup ?? createNameLookup(config.checker.resolvers, timeout);
+  const pingFn = deps.ping ?? systemPing;
+  const notes: string[] = [];
+  const planned = plan(config, opts.only);
+  const wantsIcmp = planned.some((p) => p.tasks.some((t) => t.check === 'icmp'));
+
+  const [canaries, icmpReason] = await Promise.all([
+    Promise.all(config.checker.canaries.map((c) => runCanary(c, lookup, timeout, maxBody))),
+    wantsIcmp ? icmpUnavailableReason(pingFn) : Promise.resolve(undefined),
+  ]);
+  const networkOk = canaries.length === 0 || canaries.some((c) => c.status === 'ok');
+  const total = planned.reduce((n, p) => n + p.tasks.length, 0);
+
+  if (!networkOk) {
+    notes.push(
+      'Все контрольные точки (canaries) недоступны: у проверяющего нет сети, клиенты не проверялись.',
+    );
+    const skipped = unknown(0, 'SKIPPED', 'Проверка пропущена: у проверяющего нет сети.');
+    opts.onProgress?.(total, total);
+    return {
+      startedAt,
+      finishedAt: now(),
+      networkOk,
+      canaries,
+      notes,
+      icmpUnavailable: false,
+      installations: planned.map((p) => ({
+        client: p.client.id,
+        installation: p.installation.id,
+        checks: Object.fromEntries(p.tasks.map((t) => [t.check, skipped])),
+      })),
+    };
+  }
+  if (icmpReason) {
+    notes.push(
+      `ICMP недоступен с этого места проверки (${icmpReason}): проверки ping помечены как неизвестные.`,
+    );
+  }
+
+  const limiter = createLimiter(concurrency, perHost);
+  const readAgentReport =
+    deps.readAgentReport ?? (async () => Promise.reject(new Error('no agent report reader in this run')));
+  let done = 0;
+  const installations = await Promise.all(
+    planned.map(async (p): Promise<InstallationResults> => {
+      const base = {
+        config,
+        client: p.client,
+        installation: p.installation,
+        timeoutMs: timeout,
+        maxBody,
+        lookup,
+        ca: deps.ca,
+        ping: pingFn,
+        icmpAvailable: !icmpReason,
+        readAgentReport,
+        now,
+      };
+      const results = await Promise.all(
+        p.tasks.map(async (task) => {
+          const result =
+            task.check === 'agent' && !deps.readAgentReport
+              ? unknown(0, 'SKIPPED', 'Отчёты агента в этом запуске не читаются.')
+              : await limiter.run(task.host?.toLowerCase(), () => runWithTimeout(task, base, timeout));
+          done++;
+          opts.onProgress?.(done, total);
+          return [task.check, result] as const;
+        }),
+      );
+      results.sort((a, b) => CHECK_IDS.indexOf(a[0]) - CHECK_IDS.indexOf(b[0]));
+      return {
+        client: p.client.id,
+        installation: p.installation.id,
+        checks: Object.fromEntries(results) as Partial<Record<CheckId, ProbeResult>>,
+      };
+    }),
+  );
+  return {
+    startedAt,
+    finishedAt: now(),
+    networkOk,
+    canaries,
+    installations,
+    notes,
+    icmpUnavailable: Boolean(icmpReason),
+  };
+}
+
+/** The installations selected by `only` with their checks; throws when `only` matches nothing. */
+function plan(config: Config, only: string | undefined): Planned[] {
+  const [onlyClient, onlyInst] = only ? only.split('/', 2) : [];
+  const out: Planned[] = [];
+  for (const client of config.clients) {
+    if (onlyClient && client.id !== onlyClient) continue;
+    for (const installation of client.installations) {
+      if (onlyInst && installation.id !== onlyInst) continue;
+      const tasks: CheckTask[] = [];
+      for (const type of PROBE_TYPES) {
+        const settings = installation.probes[type];
+        if (settings === undefined) continue;
+        // The registry is typed per key; TypeScript cannot correlate `type` with `settings` in a loop.
+        const probe = PROBES[type] as { plan: (i: Installation, s: typeof settings) => CheckTask[] };
+        tasks.push(...probe.plan(installation, settings));
+      }
+      out.push({ client, installation, tasks });
+    }
+  }
+  if (only && out.length === 0) throw new Error(`--only "${only}" matches no client or installation`);
+  return out;
+}
+
+/**
+ * Runs one check with a hard stop: the probe's signal aborts at `timeoutMs`, and if the probe still has not
+ * returned shortly after, the check ends as TIMEOUT regardless of what the probe is doing.
+ */
+async function runWithTimeout(
+  task: CheckTask,
+  base: Omit<ProbeContext, 'signal'>,
+  timeoutMs: number,
+): Promise<ProbeResult> {
+  const start = performance.now();
+  const ac = new AbortController();
+  const soft = setTimeout(() => ac.abort(), timeoutMs);
+  let hard: NodeJS.Timeout | undefined;
+  const stop = new Promise<ProbeResult>((resolve) => {
+    hard = setTimeout(
+      () => resolve(fail(since(start), 'TIMEOUT', 'Проверка не уложилась в отведённое время.')),
+      timeoutMs + Math.min(500, timeoutMs / 4),
+    );
+  });
+  try {
+    return await Promise.race([
+      task.run({ ...base, signal: ac.signal }).catch((err: unknown) =>
+        unknown(since(start), 'INTERNAL', 'Внутренняя ошибка проверки.', {
+          error: String((err as Error)?.message ?? err).slice(0, 300),
+        }),
+      ),
+      stop,
+    ]);
+  } finally {
+    clearTimeout(soft);
+    clearTimeout(hard);
+  }
+}
+
+type Canary = Config['checker']['canaries'][number];
+
+async function runCanary(canary: Canary, lookup: NameLookup, timeoutMs: number, maxBody: number) {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), timeoutMs);
+  const start = performance.now();
+  try {
+    if ('tcp' in canary) {
+      const i = canary.tcp.lastIndexOf(':');
+      const host = canary.tcp.slice(0, i).replace(/^\[|\]$/g, '');
+      return await tcpConnect({ lookup, signal: ac.signal }, host, Number(canary.tcp.slice(i + 1)));
+    }
+    const res = await httpGet({
+      url: canary.http,
+      lookup,
+      signal: ac.signal,
+      timeoutMs,
+      maxBody,
+      readBody: false,
+      accept: [],
+      maxRedirects: 0,
+    }).catch((err: unknown) => {
+      if ((err as { code?: string }).code === 'HTTP_REDIRECT_LOOP') return undefined; // it answered
+      throw err;
+    });
+    return ok(since(start), 'Контрольная точка отвечает.', {
+      url: canary.http,
+      http_status: res?.status ?? 0,
+    });
+  } catch (err) {
+    const e = toProbeError(err, 'exchange', ac.signal.aborted);
+    return fail(since(start), e.code, e.message, {
+      canary: 'tcp' in canary ? canary.tcp : canary.http,
+      ...e.evidence,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
