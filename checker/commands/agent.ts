@@ -56,12 +56,9 @@ async function openGithubStoreModule(opts: {
   repository: string;
   apiUrl: string;
 }): Promise<StatusStore> {
-  // Loaded only for --store github, so --out works even where Octokit is not wanted.
-  const modPath = '../store/github.ts';
-  const mod = (await import(modPath)) as {
-    createGithubStore: (o: { token: string; repository: string; apiUrl: string }) => StatusStore;
-  };
-  return mod.createGithubStore(opts);
+  // Loaded only for --store github, so --out and --dry-run never load Octokit.
+  const { createGithubStore } = await import('../store/github.ts');
+  return createGithubStore(opts);
 }
 
 /** `smart agent`: exit 0 when the report was made (a missing key is data), 1 when it could not be, 2 on usage. */
