@@ -1,0 +1,148 @@
+/**
+ * `smart notify-test`: sends one message to the alert chat and says in plain words what happened —
+ * the first thing to run after creating the bot. The token comes from TELEGRAM_BOT_TOKEN and is never printed.
+ */
+import { resolve } from 'node:path';
+import { formatDiagnostic } from '../config/diagnostics.ts';
+import { loadConfig } from '../config/load.ts';
+import { escapeHtml } from '../notify/html.ts';
+import { createTelegramClient, DEFAULT_API_ROOT, redact } from '../notify/telegram-client.ts';
+import { formatClock } from '../notify/time.ts';
+import type { TelegramFailure } from '../notify/types.ts';
+import { type CommandIo, parseOptions } from './io.ts';
+
+const USAGE = `usage: smart notify-test [--config installations.yaml] [--chat ID] [--thread N]
+
+Отправляет одно тестовое сообщение в чат алертов (notify.telegram из installations.yaml или --chat)
+и объясняет результат. Токен бота берётся из TELEGRAM_BOT_TOKEN, адрес Bot API — из TELEGRAM_API_ROOT
+(по умолчанию ${DEFAULT_API_ROOT}).`;
+
+const NO_TOKEN = `TELEGRAM_BOT_TOKEN не задан — без него бот не может писать в Telegram.
+  1. Создайте бота у @BotFather (/newbot) и скопируйте токен вида 123456789:AA…
+  2. Локально: export TELEGRAM_BOT_TOKEN='…' и запустите smart notify-test снова.
+  3. В GitHub Actions: Settings → Secrets and variables → Actions → New repository secret TELEGRAM_BOT_TOKEN.
+  4. Добавьте бота в чат алертов (в канал — администратором с правом публикации).`;
+
+/** `smart notify-test`. Exit 0 when Telegram accepted the message, 1 when not, 2 on bad usage. */
+export async function run(argv: string[], io: CommandIo): Promise<number> {
+  const opts = parseOptions(
+    joinNegativeChat(argv),
+    {
+      config: { type: 'string', default: 'installations.yaml' },
+      chat: { type: 'string' },
+      thread: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    io,
+    USAGE,
+  );
+  if (!opts.ok) return opts.code;
+  const token = io.env.TELEGRAM_BOT_TOKEN?.trim() ?? '';
+  if (!token) {
+    io.err(NO_TOKEN);
+    return 1;
+  }
+  const apiRoot = io.env.TELEGRAM_API_ROOT?.trim() || DEFAULT_API_ROOT;
+  if (!/^https?:\/\/[^/\s]+/.test(apiRoot)) {
+    io.err(
+      `TELEGRAM_API_ROOT="${redact(apiRoot, token)}" — это не адрес http(s); уберите переменную или укажите, например, ${DEFAULT_API_ROOT}`,
+    );
+    return 2;
+  }
+
+  let chat = opts.values.chat;
+  let thread = opts.values.thread === undefined ? undefined : Number(opts.values.thread);
+  let timeZone = 'Europe/Moscow';
+  if (thread !== undefined && !(Number.isInteger(thread) && thread > 0)) {
+    io.err(`--thread ${opts.values.thread}: номер темы — целое положительное число`);
+    return 2;
+  }
+  if (!chat) {
+    const file = resolve(io.cwd, opts.values.config!);
+    const loaded = await loadConfig(file);
+    if (!loaded.ok) {
+      for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));
+      io.err('installations.yaml не прочитан; исправьте его или укажите чат явно: --chat -100…');
+      return 1;
+    }
+    const target = loaded.config.notify.telegram;
+    if (!target) {
+      io.err(
+        'В installations.yaml нет notify.telegram: добавьте notify: { telegram: { chat: "-100…" } } или укажите --chat',
+      );
+      return 1;
+    }
+    chat = target.chat;
+    thread ??= target.thread;
+    timeZone = loaded.config.checker.timezone;
+  } else if (!/^(-?\d+|@[A-Za-z0-9_]{5,32})$/.test(chat)) {
+    io.err(`--chat ${chat}: ожидается id чата (например -1001234567890) или @имя_канала`);
+    return 2;
+  }
+
+  const host = new URL(apiRoot).host;
+  const telegram = createTelegramClient(token, apiRoot, 15_000);
+  const me = await telegram.getMe();
+  if (!me.ok) {
+    io.err(explain(me.error, { chat, thread, host }));
+    return 1;
+  }
+  const bot = me.result.username ? `@${me.result.username}` : me.result.first_name;
+  const where = `${chat}${thread ? ` (тема ${thread})` : ''}`;
+  const text = [
+    '✅ <b>SMART: проверка связи</b>',
+    `Бот ${escapeHtml(bot)} пишет в этот чат${thread ? ` (тема ${thread})` : ''}: сюда будут приходить алерты.`,
+    `🕒 ${formatClock(new Date(), timeZone)}`,
+  ].join('\n');
+  const sent = await telegram.sendMessage({
+    chat_id: chat,
+    text,
+    parse_mode: 'HTML',
+    ...(thread ? { message_thread_id: thread } : {}),
+    link_preview_options: { is_disabled: true },
+  });
+  if (!sent.ok) {
+    io.err(explain(sent.error, { chat, thread, host, bot }));
+    return 1;
+  }
+  io.out(
+    `Готово: бот ${bot} отправил сообщение ${sent.result.message_id} в чат ${where}. Алерты будут приходить туда же.`,
+  );
+  return 0;
+}
+
+/** Chat ids start with a dash (-100…): let `--chat -100…` mean what it says instead of "ambiguous". */
+function joinNegativeChat(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (argv[i] === '--chat' && next !== undefined && /^-\d+$/.test(next)) {
+      out.push(`--chat=${next}`);
+      i++;
+    } else out.push(argv[i]!);
+  }
+  return out;
+}
+
+/** A failure in plain words with what to do about it. */
+function explain(
+  e: TelegramFailure,
+  c: { chat: string; thread?: number; host: string; bot?: string },
+): string {
+  const bot = c.bot ?? 'бот';
+  const d = e.description;
+  if (e.network)
+    return `Нет связи с Telegram Bot API (${c.host}): ${d}.\nПроверьте сеть и прокси; если используете свой Bot API сервер — переменную TELEGRAM_API_ROOT.`;
+  if (e.code === 401 || e.code === 404)
+    return `Telegram не принял токен (${e.code} ${d}): проверьте TELEGRAM_BOT_TOKEN — токен выдаёт @BotFather, вид 123456789:AA…; после /revoke нужен новый.`;
+  if (e.code === 400 && /chat not found/i.test(d))
+    return `Чат ${c.chat} не найден (400 ${d}).\nПроверьте id (у групп и каналов он начинается с -100) и что ${bot} добавлен в этот чат.`;
+  if (e.code === 400 && /thread not found/i.test(d))
+    return `Тема ${c.thread} не найдена в чате ${c.chat} (400 ${d}): проверьте thread (message_thread_id темы).`;
+  if (e.code === 403)
+    return `${bot} не может писать в чат ${c.chat} (403 ${d}).\nДобавьте бота в чат заново (в канал — администратором с правом публикации).`;
+  if (e.code === 429) return `Telegram просит подождать ${e.retry_after ?? '?'} с (429): повторите позже.`;
+  if (e.code !== undefined && e.code >= 500)
+    return `Ошибка на стороне Telegram (${e.code} ${d}); алерты в таком случае остаются в очереди и уходят при следующем запуске.`;
+  return `Telegram отклонил сообщение (${e.code ?? '?'} ${d}).`;
+}
