@@ -35,7 +35,11 @@ function installation(
   const components: InstallationState['components'] = {};
   for (const c of ['network', 'access', 'dns', 'tls', 'license'] as const) {
     const message = fails[c];
-    components[c] = { status: message ? 'fail' : 'ok', since: iso(at - 3 * 3600_000), message: message ?? 'Работает' };
+    components[c] = {
+      status: message ? 'fail' : 'ok',
+      since: iso(at - 3 * 3600_000),
+      message: message ?? 'Работает',
+    };
   }
   return {
     overall,
@@ -48,7 +52,11 @@ function installation(
         message: fails.access ?? 'Отвечает',
         latency_ms: 120,
         since: iso(at - 3600_000),
-        evidence: { address: '203.0.113.99', raw: 'MARKER-EVIDENCE-1', url: 'https://marker-evidence.example/' },
+        evidence: {
+          address: '203.0.113.99',
+          raw: 'MARKER-EVIDENCE-1',
+          url: 'https://marker-evidence.example/',
+        },
       },
     },
     alerts: {},
@@ -68,7 +76,11 @@ function day(down = 0, noData = 0, maintenance = 0): DayAggregate {
 }
 
 /** Daily aggregates for the 100 days up to today, with `special` overriding some days (by days ago). */
-function days(today: string, special: Record<number, DayAggregate> = {}, lastDay = today): Map<string, DayAggregate> {
+function days(
+  today: string,
+  special: Record<number, DayAggregate> = {},
+  lastDay = today,
+): Map<string, DayAggregate> {
   const out = new Map<string, DayAggregate>();
   lastDays(lastDay, 100).forEach((d) => {
     const ago = Math.round((Date.parse(today) - Date.parse(d)) / 86_400_000);
@@ -112,7 +124,11 @@ export async function writeStatusFixture(dir: string, now: number): Promise<void
   };
   await put(dir, 'heartbeat.json', heartbeat);
 
-  const state = (client: string, installations: Record<string, InstallationState>, updated = at): ClientState => ({
+  const state = (
+    client: string,
+    installations: Record<string, InstallationState>,
+    updated = at,
+  ): ClientState => ({
     schema: 1,
     client,
     updated_at: iso(updated),
@@ -143,7 +159,10 @@ export async function writeStatusFixture(dir: string, now: number): Promise<void
   for (const s of states) await put(dir, `state/${s.client}.json`, s);
 
   const sinceSix = Math.round((now - Date.parse(`${today}T06:00:00+03:00`)) / MIN);
-  await history(dir, 'norma', { main: days(today, { 3: day(65) }), reserve: days(today, { 12: day(0, 400) }) });
+  await history(dir, 'norma', {
+    main: days(today, { 3: day(65) }),
+    reserve: days(today, { 12: day(0, 400) }),
+  });
   await history(dir, 'degraded', { main: days(today, { 1: day(12), 20: day(5), 40: day(0, 1440) }) });
   await history(dir, 'outage', { cloud: days(today, { 0: day(sinceSix), 30: day(45) }) });
   await history(dir, 'maint', { main: days(today, { 0: day(0, 0, 85) }) });
@@ -151,7 +170,9 @@ export async function writeStatusFixture(dir: string, now: number): Promise<void
   await history(dir, 'hidden', { main: days(today) });
   await history(dir, 'secret', { main: days(today, { 2: day(300) }) });
 
-  const inc = (p: Partial<Incident> & Pick<Incident, 'id' | 'client' | 'installation' | 'alert' | 'started_at'>): Incident => ({
+  const inc = (
+    p: Partial<Incident> & Pick<Incident, 'id' | 'client' | 'installation' | 'alert' | 'started_at'>,
+  ): Incident => ({
     severity: 'critical',
     client_visible: true,
     suppressed: false,
@@ -225,7 +246,8 @@ export async function writeStatusFixture(dir: string, now: number): Promise<void
     const m = i.started_at.slice(0, 7);
     byMonth.set(m, [...(byMonth.get(m) ?? []), i]);
   }
-  for (const [month, list] of byMonth) await put(dir, `incidents/${month}.json`, { schema: 1, month, incidents: list });
+  for (const [month, list] of byMonth)
+    await put(dir, `incidents/${month}.json`, { schema: 1, month, incidents: list });
 
   await put(dir, 'agents/norma/main.json', {
     schema: 1,

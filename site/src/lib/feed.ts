@@ -41,7 +41,10 @@ export function atomFeed(v: ClientView, site: string, now: number): string {
         '#text': `${dateTime(m.start, v.timezone)} — ${dateTime(m.end, v.timezone)}: ${m.installations.join(', ')}.`,
       },
     });
-  const updated = entries.reduce((max, e) => (e.updated > max ? e.updated : max), new Date(v.checkedAt ?? now).toISOString());
+  const updated = entries.reduce(
+    (max, e) => (e.updated > max ? e.updated : max),
+    new Date(v.checkedAt ?? now).toISOString(),
+  );
   const doc = {
     '?xml': { '@_version': '1.0', '@_encoding': 'utf-8' },
     feed: {

@@ -81,7 +81,10 @@ type Cache = { [CACHE]?: Promise<InputsResult> };
  * The inputs of this build, loaded once per process: astro.config reads them first (and stops the build
  * on a problem); the pages, bundled separately by Vite, get the same object through globalThis.
  */
-export function sharedInputs(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<InputsResult> {
+export function sharedInputs(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): Promise<InputsResult> {
   const cache = globalThis as Cache;
   cache[CACHE] ??= loadInputs(env, cwd);
   return cache[CACHE];

@@ -23,7 +23,13 @@ export const OVERALL_RANK: readonly OverallState[] = [
 ];
 
 /** Components shown to clients, in display order (agent and checker are internal). */
-export const PUBLIC_COMPONENTS = ['network', 'access', 'dns', 'tls', 'license'] as const satisfies readonly Component[];
+export const PUBLIC_COMPONENTS = [
+  'network',
+  'access',
+  'dns',
+  'tls',
+  'license',
+] as const satisfies readonly Component[];
 
 export const COMPONENT_TEXT: Record<Component, string> = {
   network: 'Сеть',
@@ -35,11 +41,12 @@ export const COMPONENT_TEXT: Record<Component, string> = {
   checker: 'Система мониторинга',
 };
 
-export const CHECK_STATUS: Record<'ok' | 'fail' | 'unknown', { text: string; glyph: string; tone: string }> = {
-  ok: { text: 'Работает', glyph: '✔', tone: 'ok' },
-  fail: { text: 'Сбой', glyph: '✖', tone: 'bad' },
-  unknown: { text: 'Не проверяется', glyph: '?', tone: 'none' },
-};
+export const CHECK_STATUS: Record<'ok' | 'fail' | 'unknown', { text: string; glyph: string; tone: string }> =
+  {
+    ok: { text: 'Работает', glyph: '✔', tone: 'ok' },
+    fail: { text: 'Сбой', glyph: '✖', tone: 'bad' },
+    unknown: { text: 'Не проверяется', glyph: '?', tone: 'none' },
+  };
 
 export const SEVERITY_TEXT: Record<Severity, string> = {
   critical: 'критический',

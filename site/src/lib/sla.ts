@@ -53,7 +53,13 @@ export function sumMinutes(list: readonly Minutes[]): Minutes {
 export type DayLookup = (day: string) => DayAggregate | undefined;
 
 /** Minutes of the `count` days ending today (today counted up to `now`). */
-export function windowMinutes(lookup: DayLookup, today: string, count: number, now: number, tz: string): Minutes {
+export function windowMinutes(
+  lookup: DayLookup,
+  today: string,
+  count: number,
+  now: number,
+  tz: string,
+): Minutes {
   return sumMinutes(lastDays(today, count).map((d) => dayMinutes(lookup(d), elapsedMinutes(d, now, tz))));
 }
 
@@ -72,7 +78,13 @@ export interface MonthSla {
 }
 
 /** Availability of the month of `today` so far, and the downtime budget left under `target` %. */
-export function monthSla(lookup: DayLookup, today: string, now: number, tz: string, target?: number): MonthSla {
+export function monthSla(
+  lookup: DayLookup,
+  today: string,
+  now: number,
+  tz: string,
+  target?: number,
+): MonthSla {
   const month = today.slice(0, 7);
   const days = lastDays(today, Number(today.slice(8, 10)));
   const minutes = sumMinutes(days.map((d) => dayMinutes(lookup(d), elapsedMinutes(d, now, tz))));

@@ -63,7 +63,12 @@ export async function loadStatus(dir: string, months: readonly string[]): Promis
   }
 
   for (const month of [...wanted].sort()) {
-    const file = await readJson(join(dir, 'incidents', `${month}.json`), incidentMonthSchema, diagnostics, true);
+    const file = await readJson(
+      join(dir, 'incidents', `${month}.json`),
+      incidentMonthSchema,
+      diagnostics,
+      true,
+    );
     if (file) data.incidents.push(...file.incidents);
   }
   data.incidents.sort((a, b) => a.started_at.localeCompare(b.started_at));

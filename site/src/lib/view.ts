@@ -7,8 +7,8 @@ import type { Component, Severity } from '../../../checker/alerts/names.ts';
 import type { Client } from '../../../checker/config/schema.ts';
 import type { Incident, OverallState } from '../../../checker/store/schema.ts';
 import { elapsedMinutes, lastDays, localDay } from './calendar.ts';
-import type { Inputs } from './inputs.ts';
 import { dayText, minutesText } from './format.ts';
+import type { Inputs } from './inputs.ts';
 import { OVERALL_RANK, PUBLIC_COMPONENTS } from './labels.ts';
 import { availability, type DayLookup, dayMinutes, type MonthSla, monthSla, windowMinutes } from './sla.ts';
 
@@ -32,6 +32,8 @@ export interface InstallationView {
   /** Hosting's public title, when hosted. */
   hosting?: string;
   overall: OverallState;
+  /** The state the stale data last showed. */
+  lastKnown?: OverallState;
   components: ComponentView[];
   bars: DayBar[];
   uptime30?: number;
@@ -141,7 +143,8 @@ export function clientView(client: Client, inputs: Inputs): ClientView {
   const history = status.history.get(client.id);
   const heartbeatAt = status.heartbeat ? Date.parse(status.heartbeat.finished_at) : undefined;
   const checkedAt = state ? Date.parse(state.updated_at) : undefined;
-  const stale = state !== undefined && (isStale(checkedAt, now, interval) || isStale(heartbeatAt, now, interval));
+  const stale =
+    state !== undefined && (isStale(checkedAt, now, interval) || isStale(heartbeatAt, now, interval));
 
   const windows: MaintenanceView[] = config.maintenance
     .filter((m) => m.installations.some((ref) => ref === client.id || ref.startsWith(`${client.id}/`)))
@@ -178,7 +181,13 @@ export function clientView(client: Client, inputs: Inputs): ClientView {
     const components: ComponentView[] = [];
     for (const c of PUBLIC_COMPONENTS) {
       const cs = s?.components[c];
-      if (cs) components.push({ component: c, status: cs.status, message: cs.message, since: Date.parse(cs.since) });
+      if (cs)
+        components.push({
+          component: c,
+          status: cs.status,
+          message: cs.message,
+          since: Date.parse(cs.since),
+        });
     }
     const view: InstallationView = {
       id: inst.id,
@@ -192,10 +201,14 @@ export function clientView(client: Client, inputs: Inputs): ClientView {
     };
     const hosting = inst.hosting ? config.hostings[inst.hosting]?.title : undefined;
     if (hosting) view.hosting = hosting;
+    if (stale && overall !== 'no_data') {
+      view.lastKnown = overall;
+      view.overall = 'no_data';
+    }
     return view;
   });
 
-  const known = worst(installations.map((i) => i.overall));
+  const known = worst(installations.map((i) => i.lastKnown ?? i.overall));
   const mine = status.incidents.filter((i) => i.client === client.id && i.client_visible && !i.suppressed);
   const active = mine.filter((i) => !i.resolved_at).map((i) => incidentView(i, inputs, client, now));
   const since = now - 90 * 86_400_000;
@@ -223,4 +236,3 @@ export function clientView(client: Client, inputs: Inputs): ClientView {
   if (client.sla) view.sla = client.sla.availability;
   return view;
 }
-

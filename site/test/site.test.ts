@@ -1,0 +1,369 @@
+/**
+ * Builds the site once from fixture data covering every state, serves dist/ like GitHub Pages and checks
+ * what visitors and crawlers get: texts, privacy, links, aliases, feeds, size, and (in browser.test.ts'
+ * sibling section below) real Chromium with JavaScript on and off.
+ */
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeSerious, openBrowser, screenshot } from './browser.ts';
+import { buildSite, ROOT } from './build-site.ts';
+import { serveStatic } from './static-server.ts';
+import { writeStatusFixture } from './status-fixture.ts';
+
+const NOW = '2026-11-28T09:25:00+03:00';
+const FIXTURES = join(ROOT, 'site/test/fixtures');
+
+let tmp: string;
+let dist: string;
+let base: string;
+let close: () => Promise<void>;
+let files: string[];
+
+async function walk(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await walk(p)));
+    else out.push(p);
+  }
+  return out;
+}
+
+async function get(path: string): Promise<{ status: number; text: string; url: string }> {
+  const res = await fetch(base + path);
+  return { status: res.status, text: await res.text(), url: res.url };
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'smart-site-'));
+  await writeStatusFixture(join(tmp, 'status'), Date.parse(NOW));
+  dist = join(tmp, 'dist');
+  const result = await buildSite({
+    config: join(FIXTURES, 'installations.yaml'),
+    docs: join(FIXTURES, 'docs/errors'),
+    status: join(tmp, 'status'),
+    now: NOW,
+    outDir: dist,
+  });
+  if (result.code !== 0) throw new Error(`build failed:\n${result.stderr}\n${result.stdout.slice(-3000)}`);
+  files = await walk(dist);
+  ({ url: base, close } = await serveStatic(dist));
+});
+
+afterAll(async () => {
+  await close?.();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+describe('privacy', () => {
+  const MARKERS = [
+    'MARKER-',
+    'marker-',
+    '@marker_tg',
+    '203.0.113.',
+    'MARKER-PRIVATE-TITLE',
+    'secret', // the private client's id
+  ];
+
+  it('no private field or private client appears in any file under dist/', async () => {
+    const leaks: string[] = [];
+    for (const f of files) {
+      if (f.includes(`${join(dist, 'pagefind')}/`) && !/\.(json|js|css|html)$/.test(f)) {
+        // Pagefind's fragments are compressed: check the runbook pages they are built from instead.
+        continue;
+      }
+      const text = await readFile(f, 'latin1').then((b) => Buffer.from(b, 'latin1').toString('utf8'));
+      for (const m of MARKERS) if (text.includes(m)) leaks.push(`${relative(dist, f)}: ${m}`);
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it('the unlisted client has a noindex page that nothing else links to', async () => {
+    const slug = 'u-9f8e7d6c5b';
+    const page = await get(`/status/${slug}/`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<meta name="robots" content="noindex, nofollow">');
+    expect(page.text).toContain('ЗАО «Скрытое»');
+    const mentions: string[] = [];
+    for (const f of files) {
+      if (f.startsWith(join(dist, 'status', slug))) continue;
+      const text = await readFile(f, 'utf8');
+      if (text.includes(slug) || text.includes('Скрытое')) mentions.push(relative(dist, f));
+    }
+    expect(mentions).toEqual([]);
+  });
+
+  it('the private client has no page at all', async () => {
+    expect((await get('/status/secret/')).status).toBe(404);
+    expect(files.some((f) => f.includes('/status/secret'))).toBe(false);
+  });
+});
+
+describe('home page', () => {
+  it('lists the public clients with glyph and state text, not the unlisted or private ones', async () => {
+    const { text } = await get('/');
+    for (const t of ['ООО «Норма»', 'АО «Медленный сервер»', 'ПАО «Северный завод»', 'Клиника «Медцентр»'])
+      expect(text).toContain(t);
+    expect(text).toMatch(/aria-hidden="true">✖<\/span>Серьёзный сбой/);
+    expect(text).toContain('Последняя проверка: 09:23 МСК');
+    expect(text).not.toContain('Скрытое');
+  });
+});
+
+describe('client pages', () => {
+  const cases: [string, string, string[]][] = [
+    ['norma', 'Работает штатно', ['Проверено 09:23 МСК', 'Кодекс — резервный сервер', 'Замена сервера']],
+    ['degraded', 'Снижение качества', ['Сертификат TLS', 'Сбой']],
+    [
+      'outage',
+      'Серьёзный сбой',
+      [
+        'DNS не отвечает, установка доступна по IP-адресу',
+        'откройте ПК по IP-адресу из письма вашего менеджера',
+        'href="/docs/errors/KodeksDnsResolve/"',
+        'размещение: Техэксперт.Облако',
+        'Текущие инциденты',
+      ],
+    ],
+    ['maint', 'Плановые работы', ['Идут сейчас', 'Обновление ПК до новой версии']],
+    ['stale', 'Нет данных', ['Данные устарели', 'Последнее известное состояние: работает штатно']],
+    ['fresh', 'Нет данных', ['Данных пока нет']],
+  ];
+
+  it.each(cases)('/status/%s/ says «%s»', async (slug, state, texts) => {
+    const { status, text } = await get(`/status/${slug}/`);
+    expect(status).toBe(200);
+    expect(text).toContain(`</span>${state}</span>`);
+    for (const t of texts) expect(text).toContain(t);
+  });
+
+  it('a suppressed child incident and a non-client-visible alert stay off the page', async () => {
+    expect((await get('/status/outage/')).text).not.toContain('KodeksBehindProxyDown');
+    expect((await get('/status/degraded/')).text).not.toContain('KodeksAgentSilent');
+  });
+
+  it('shows 90 daily bars per installation, each with date, minutes down and without data', async () => {
+    const { text } = await get('/status/norma/');
+    const bars = text.match(/<li class="l-[a-z]+"><span class="sr">[^<]+<\/span><\/li>/g) ?? [];
+    expect(bars).toHaveLength(180);
+    expect(text).toContain('25 ноября 2026: простой 1 ч 5 мин, без данных 0 мин');
+    expect(text).toContain('16 ноября 2026: простой 0 мин, без данных 6 ч 40 мин');
+  });
+
+  it('shows uptime 30/90 days and this month against the contract with the budget left', async () => {
+    const { text } = await get('/status/norma/');
+    expect(text).toContain('Доступность за 30 дней');
+    expect(text).toContain('договор 99,50 %');
+    // November so far: 65 min down; 0.5 % of 30 days = 216 min allowed.
+    expect(text).toContain('2 ч 31 мин из 3 ч 36 мин');
+    expect(text).toMatch(/Время указано в часовом поясе Europe\/Moscow/);
+  });
+
+  it('incident history tells the SenseLock key case with its duration', async () => {
+    const { text } = await get('/status/norma/');
+    expect(text).toContain('Сервер не видит ключ SenseLock');
+    expect(text).toContain('25 ноября 2026, 21:00 МСК');
+    expect(text).toContain('1 ч 5 мин');
+  });
+
+  it('every client page is under 50 KB of HTML and CSS and loads no script', async () => {
+    for (const f of files.filter((x) => /\/status\/[^/]+\/index\.html$/.test(x))) {
+      const html = await readFile(f, 'utf8');
+      expect(Buffer.byteLength(html), relative(dist, f)).toBeLessThan(50 * 1024);
+      expect(html).not.toMatch(/<script|<link rel="stylesheet"/);
+    }
+  });
+});
+
+describe('feed, summary, badge', () => {
+  const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' });
+
+  it('feed.xml is Atom with the open and past incidents', async () => {
+    const { status, text } = await get('/status/outage/feed.xml');
+    expect(status).toBe(200);
+    const feed = xml.parse(text).feed;
+    expect(feed['@xmlns']).toBe('http://www.w3.org/2005/Atom');
+    const entries = [feed.entry].flat();
+    expect(entries[0].title).toBe('Идёт: Доменное имя установки не разрешается — Кодекс: Документация');
+    expect(entries[0].content['#text']).toContain('Вероятная причина: DNS не отвечает');
+    expect(feed.link[0]['@href']).toBe('https://status.test.example/status/outage/');
+  });
+
+  it('summary.json follows the Statuspage v2 shape', async () => {
+    const s = JSON.parse((await get('/status/outage/summary.json')).text);
+    expect(s.status).toEqual({ indicator: 'critical', description: 'Серьёзный сбой' });
+    expect(s.page.url).toBe('https://status.test.example/status/outage/');
+    expect(s.components.find((c: { id: string }) => c.id === 'cloud.dns').status).toBe('major_outage');
+    expect(s.incidents).toHaveLength(1);
+    expect(s.incidents[0].status).toBe('investigating');
+    const maint = JSON.parse((await get('/status/maint/summary.json')).text);
+    expect(maint.status.indicator).toBe('maintenance');
+    expect(maint.scheduled_maintenances[0].status).toBe('in_progress');
+  });
+
+  it('badge.svg is an SVG that says the state in words', async () => {
+    const { text } = await get('/status/degraded/badge.svg');
+    const svg = xml.parse(text).svg;
+    expect(svg['@aria-label']).toBe('статус: снижение качества');
+  });
+});
+
+describe('runbooks', () => {
+  it('/docs/errors/ lists every alert with severity, title and summary, plus the search box', async () => {
+    const { text } = await get('/docs/errors/');
+    expect(text.match(/<code>[A-Z][A-Za-z]+<\/code>/g)).toHaveLength(11);
+    expect(text).toContain('Сервер не видит ключ SenseLock');
+    expect(text).toContain('Комплекты не собираются');
+    expect(text).toContain('/pagefind/pagefind-ui.js');
+  });
+
+  it('the link an alert carries (.md) opens the runbook, canonical to the clean URL', async () => {
+    const res = await get('/docs/errors/KodeksXmlSensLockStatus.md');
+    expect(res.status).toBe(200);
+    expect(res.url).toBe(`${base}/docs/errors/KodeksXmlSensLockStatus.md/`);
+    expect(res.text).toContain('<h1>Сервер не видит ключ SenseLock</h1>');
+    expect(res.text).toContain(
+      '<link rel="canonical" href="https://status.test.example/docs/errors/KodeksXmlSensLockStatus/">',
+    );
+  });
+
+  it.each(['kodeksxmlsenslockstatus', 'kodeksxmlsenslockstatus.md', 'KodeksXmlSensLockStatus'])(
+    '/docs/errors/%s/ opens the same runbook',
+    async (alias) => {
+      const res = await get(`/docs/errors/${alias}/`);
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('<h1>Сервер не видит ключ SenseLock</h1>');
+    },
+  );
+
+  it('shows the front matter, the body, the history of firings and the edit link', async () => {
+    const { text } = await get('/docs/errors/KodeksXmlSensLockStatus/');
+    expect(text).toContain('критический (<code>critical</code>)');
+    expect(text).toContain('после 2 неудачных проверок подряд');
+    expect(text).toContain(
+      '<a href="/docs/errors/KodeksXmlStatusUnavailable/">KodeksXmlStatusUnavailable</a>',
+    );
+    expect(text).toContain('<h2>Что делать</h2>');
+    expect(text).toContain('История срабатываний');
+    expect(text).toContain('<a href="/status/norma/">ООО «Норма»</a>, Кодекс — основной сервер');
+    expect(text).toContain('клиент не публикуется');
+    expect(text).toContain(
+      'href="https://github.com/uniclass/smart-status/edit/main/docs/errors/KodeksXmlSensLockStatus.md"',
+    );
+  });
+
+  it('a missing runbook gets a 404 that explains how to add one', async () => {
+    const res = await get('/docs/errors/KodeksNoSuchAlert.md');
+    expect(res.status).toBe(404);
+    expect(res.text).toContain('нет runbook');
+    expect(res.text).toContain('docs/errors/&lt;ИмяАлерта&gt;.md');
+    expect(res.text).toContain('https://github.com/uniclass/smart-status/new/main/docs/errors');
+  });
+});
+
+describe('links', () => {
+  it('every internal link and asset in every page resolves', async () => {
+    const seen = new Set<string>();
+    const broken: string[] = [];
+    for (const f of files.filter((x) => x.endsWith('.html'))) {
+      const html = await readFile(f, 'utf8');
+      for (const m of html.matchAll(/(?:href|src)="(\/[^"]*)"/g)) {
+        const target = m[1]!.split('#')[0]!;
+        if (seen.has(target)) continue;
+        seen.add(target);
+        const res = await fetch(base + target);
+        await res.arrayBuffer();
+        if (res.status !== 200) broken.push(`${relative(dist, f)} → ${target} (${res.status})`);
+      }
+    }
+    expect(broken).toEqual([]);
+    expect(seen.size).toBeGreaterThan(20);
+  });
+});
+
+describe('in Chromium', () => {
+  const PAGES: [string, string][] = [
+    ['index', '/'],
+    ['ok', '/status/norma/'],
+    ['degraded', '/status/degraded/'],
+    ['outage', '/status/outage/'],
+    ['maintenance', '/status/maint/'],
+    ['stale', '/status/stale/'],
+    ['nodata', '/status/fresh/'],
+    ['runbooks', '/docs/errors/'],
+    ['runbook', '/docs/errors/KodeksXmlSensLockStatus.md'],
+    ['404', '/docs/errors/KodeksNoSuchAlert.md'],
+  ];
+
+  it('with JavaScript on, light and dark: no serious or critical axe-core violations', async () => {
+    for (const dark of [false, true]) {
+      const b = await openBrowser({ js: true, width: 1024, dark });
+      try {
+        const page = await b.context.newPage();
+        const problems: string[] = [];
+        // Dark mode only changes colours: check contrast on one page of each kind.
+        const pages = dark
+          ? PAGES.filter(([n]) => ['index', 'outage', 'runbook', 'runbooks'].includes(n))
+          : PAGES;
+        for (const [name, path] of pages) {
+          await page.goto(base + path);
+          await screenshot(page, `${name}-js-${dark ? 'dark' : 'light'}-1024`);
+          for (const v of await axeSerious(page))
+            problems.push(
+              `${path} ${dark ? 'dark' : 'light'}: ${v.id} (${v.impact}) ${v.help} ${JSON.stringify(v.nodes.slice(0, 3))}`,
+            );
+        }
+        expect(problems).toEqual([]);
+      } finally {
+        await b.close();
+      }
+    }
+  }, 180_000);
+
+  it('with JavaScript off at 360 px: pages render, nothing overflows sideways', async () => {
+    const b = await openBrowser({ js: false, width: 360 });
+    try {
+      const page = await b.context.newPage();
+      const wide: string[] = [];
+      for (const [name, path] of PAGES) {
+        await page.goto(base + path);
+        await screenshot(page, `${name}-nojs-360`);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        if (width > 360) wide.push(`${path}: ${width}px`);
+        expect(await page.locator('h1').count(), path).toBe(1);
+      }
+      expect(wide).toEqual([]);
+      await page.goto(`${base}/status/outage/`);
+      await expect(page.locator('.hero').textContent()).resolves.toContain('Серьёзный сбой');
+    } finally {
+      await b.close();
+    }
+  }, 120_000);
+
+  it('the alert link opens the runbook in the browser, and search finds it in Russian', async () => {
+    const b = await openBrowser({ js: true, width: 1024 });
+    try {
+      const page = await b.context.newPage();
+      const res = await page.goto(`${base}/docs/errors/KodeksXmlSensLockStatus.md`);
+      expect(res?.status()).toBe(200);
+      expect(await page.locator('h1').textContent()).toBe('Сервер не видит ключ SenseLock');
+      await page.goto(`${base}/docs/errors/`);
+      await page.locator('.pagefind-ui__search-input').fill('ключа');
+      const first = page.locator('.pagefind-ui__result-link').first();
+      await first.waitFor({ timeout: 10_000 });
+      const hrefs = await page
+        .locator('.pagefind-ui__result-link')
+        .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      expect(hrefs.some((h) => h?.includes('/docs/errors/KodeksXmlSensLockStatus'))).toBe(true);
+      await screenshot(page, 'runbooks-search');
+      await page.goto(`${base}/docs/errors/kodeksnosuchalert/`);
+      await page.goto(`${base}/docs/errors/kodeksxmlsenslockstatu.md`);
+      expect(await page.locator('#guess').textContent()).toContain('не найден');
+    } finally {
+      await b.close();
+    }
+  }, 120_000);
+});

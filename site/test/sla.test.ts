@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import type { DayAggregate } from '../../checker/store/schema.ts';
+import { elapsedMinutes, lastDays, localDay, monthLength } from '../src/lib/calendar.ts';
+import { minutesText, percent, plural, zoneLabel } from '../src/lib/format.ts';
+import { availability, dayMinutes, monthSla, windowMinutes } from '../src/lib/sla.ts';
+import { isStale, worst } from '../src/lib/view.ts';
+
+const TZ = 'Europe/Moscow';
+const NOW = Date.parse('2026-11-28T09:25:00+03:00');
+const agg = (down: number, noData = 0, maintenance = 0): DayAggregate => ({
+  checks: 288,
+  failures: 0,
+  down_min: down,
+  maintenance_min: maintenance,
+  no_data_min: noData,
+});
+
+describe('availability = (T − M − D) / (T − M), no-data time left out', () => {
+  it.each([
+    ['all up', { total: 1440, maintenance: 0, down: 0, noData: 0 }, 100],
+    ['72 min down of a day', { total: 1440, maintenance: 0, down: 72, noData: 0 }, 95],
+    ['maintenance excluded', { total: 1440, maintenance: 240, down: 60, noData: 0 }, 95],
+    ['no-data is neither up nor down', { total: 1440, maintenance: 0, down: 60, noData: 240 }, 95],
+    ['nothing measured', { total: 1440, maintenance: 0, down: 0, noData: 1440 }, undefined],
+  ])('%s', (_name, minutes, expected) => {
+    const got = availability(minutes);
+    if (expected === undefined) expect(got).toBeUndefined();
+    else expect(got).toBeCloseTo(expected, 6);
+  });
+
+  it('a day without an aggregate is a day without data', () => {
+    expect(dayMinutes(undefined, 1440)).toEqual({ total: 1440, maintenance: 0, down: 0, noData: 1440 });
+  });
+
+  it('today counts only the minutes that have passed (09:25 МСК → 565)', () => {
+    expect(elapsedMinutes('2026-11-28', NOW, TZ)).toBe(565);
+    expect(elapsedMinutes('2026-11-27', NOW, TZ)).toBe(1440);
+    expect(elapsedMinutes('2026-11-29', NOW, TZ)).toBe(0);
+  });
+
+  it('30-day window over daily aggregates', () => {
+    const days = new Map([['2026-11-25', agg(65)]]);
+    const m = windowMinutes((d) => days.get(d) ?? agg(0), '2026-11-28', 30, NOW, TZ);
+    expect(m.total).toBe(29 * 1440 + 565);
+    expect(m.down).toBe(65);
+  });
+
+  it('month budget: 99.5 % of November allows 216 min; 65 used leaves 151', () => {
+    const days = new Map([['2026-11-25', agg(65)]]);
+    const s = monthSla((d) => days.get(d) ?? agg(0), '2026-11-28', NOW, TZ, 99.5);
+    expect(s).toMatchObject({ month: '2026-11', target: 99.5, allowed: 216, remaining: 151 });
+  });
+
+  it('month budget already spent is negative', () => {
+    const s = monthSla(() => agg(100), '2026-11-28', NOW, TZ, 99.5);
+    expect(s.remaining).toBeLessThan(0);
+  });
+});
+
+describe('calendar and words', () => {
+  it('cuts days in the configured zone', () => {
+    expect(localDay(Date.parse('2026-11-27T22:30:00Z'), TZ)).toBe('2026-11-28');
+    expect(lastDays('2026-03-01', 3)).toEqual(['2026-02-27', '2026-02-28', '2026-03-01']);
+    expect(monthLength('2028-02')).toBe(29);
+  });
+
+  it('writes the zone as people do', () => {
+    expect(zoneLabel(TZ, NOW)).toBe('МСК');
+    expect(zoneLabel('Asia/Yekaterinburg', NOW)).toBe('UTC+5');
+    expect(zoneLabel('UTC', NOW)).toBe('UTC');
+  });
+
+  it.each([
+    [0, '0 мин'],
+    [0.4, 'меньше минуты'],
+    [40, '40 мин'],
+    [280, '4 ч 40 мин'],
+    [3060, '2 д 3 ч'],
+  ])('%s minutes → %s', (m, text) => expect(minutesText(m)).toBe(text));
+
+  it('percent never rounds a broken contract up', () => {
+    expect(percent(99.499)).toBe('99,49 %');
+    expect(percent(100)).toBe('100 %');
+    expect(percent(undefined)).toBe('нет данных');
+  });
+
+  it('Russian plurals', () => {
+    expect([1, 2, 5, 11, 21, 22].map((n) => plural(n, ['день', 'дня', 'дней']))).toEqual([
+      'день',
+      'дня',
+      'дней',
+      'дней',
+      'день',
+      'дня',
+    ]);
+  });
+});
+
+describe('overall state', () => {
+  it('is the worst of the installations, no data only when nothing is known', () => {
+    expect(worst(['operational', 'major_outage', 'degraded_performance'])).toBe('major_outage');
+    expect(worst(['operational', 'no_data'])).toBe('operational');
+    expect(worst(['no_data'])).toBe('no_data');
+    expect(worst(['under_maintenance', 'operational'])).toBe('under_maintenance');
+    expect(worst([])).toBe('no_data');
+  });
+
+  it('data older than 3 × interval is stale', () => {
+    expect(isStale(NOW - 15 * 60_000, NOW, 300_000)).toBe(false);
+    expect(isStale(NOW - 15 * 60_000 - 1, NOW, 300_000)).toBe(true);
+    expect(isStale(undefined, NOW, 300_000)).toBe(true);
+  });
+});
