@@ -1,0 +1,200 @@
+/**
+ * `smart check`: one run of the checker — probes, diagnosis, alerts, status data, notifications.
+ * Exit 0 when the run worked (installations being down is data, not failure); 1 when the checker could not
+ * do its job (bad config or alert docs, a corrupt status file, the store unreachable); 2 for bad options.
+ * Secrets come from the environment here and are never printed.
+ */
+import { resolve } from 'node:path';
+import { loadCatalog } from '../alerts/catalog.ts';
+import type { AlertEvent } from '../alerts/events.ts';
+import { type Diagnostic, formatDiagnostic } from '../config/diagnostics.ts';
+import { loadConfig } from '../config/load.ts';
+import { type CycleDeps, type CycleResult, runCycle } from '../cycle/run-cycle.ts';
+import { consoleNotifier } from '../notify/console.ts';
+import { createTelegramClient, DEFAULT_API_ROOT, redact } from '../notify/telegram-client.ts';
+import type { TelegramLike } from '../notify/types.ts';
+import { formatResultsTable, progressLine } from '../run/report.ts';
+import { createFsStore } from '../store/fs.ts';
+import { createGithubStore } from '../store/github.ts';
+import type { StatusStore } from '../store/types.ts';
+import { type CommandIo, parseOptions } from './io.ts';
+
+const USAGE = `usage: smart check [--config installations.yaml] [--docs docs/errors] [--store fs|github]
+                   [--status-dir status] [--notify telegram|console|none] [--only CLIENT[/INSTALLATION]]
+                   [--dry-run] [--json]
+
+Runs every probe, advances the alerts, writes the status data and sends the notifications.
+  --store fs        a folder (--status-dir, default status/); github: branch "status" of GITHUB_REPOSITORY
+  --notify          telegram (default when TELEGRAM_BOT_TOKEN is set), console (print instead of sending;
+                    the default otherwise) or none (no messages at all)
+  --only            check one client or one installation
+  --dry-run         compute everything, write and send nothing
+  --json            print the results and events as JSON instead of the table
+Environment: TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT; GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL;
+SMART_VANTAGE (where the checks run from, default: RUNNER_NAME or "local").`;
+
+/** Test hook: extra probe dependencies (local CA, resolvers). */
+export interface CheckHooks {
+  runDeps?: CycleDeps['runDeps'];
+  now?: () => Date;
+}
+
+/** `smart check`. */
+export async function run(argv: string[], io: CommandIo, hooks: CheckHooks = {}): Promise<number> {
+  const opts = parseOptions(
+    argv,
+    {
+      config: { type: 'string', default: 'installations.yaml' },
+      docs: { type: 'string', default: 'docs/errors' },
+      store: { type: 'string', default: 'fs' },
+      'status-dir': { type: 'string', default: 'status' },
+      notify: { type: 'string' },
+      only: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean' },
+    },
+    io,
+    USAGE,
+  );
+  if (!opts.ok) return opts.code;
+  const v = opts.values;
+  const notify = v.notify ?? (io.env.TELEGRAM_BOT_TOKEN ? 'telegram' : 'console');
+  if (!['fs', 'github'].includes(v.store!) || !['telegram', 'console', 'none'].includes(notify)) {
+    io.err(`smart check: --store is fs or github, --notify is telegram, console or none\n\n${USAGE}`);
+    return 2;
+  }
+  if (v.only !== undefined && !/^[a-z0-9-]+(\/[a-z0-9-]+)?$/.test(v.only)) {
+    io.err(`smart check: --only expects CLIENT or CLIENT/INSTALLATION, got "${v.only}"`);
+    return 2;
+  }
+
+  const [config, catalog] = await Promise.all([
+    loadConfig(resolve(io.cwd, v.config!)),
+    loadCatalog(resolve(io.cwd, v.docs!)),
+  ]);
+  const problems: Diagnostic[] = [
+    ...(config.ok ? [] : config.diagnostics),
+    ...(catalog.ok ? [] : catalog.diagnostics),
+  ].map((d) => ({ ...d, file: d.file.startsWith(`${io.cwd}/`) ? d.file.slice(io.cwd.length + 1) : d.file }));
+  if (!config.ok || !catalog.ok) {
+    for (const p of problems) io.err(formatDiagnostic(p));
+    io.err(`${problems.length} problem${problems.length === 1 ? '' : 's'} found: nothing was checked`);
+    return 1;
+  }
+  if (v.only) {
+    const [c, i] = v.only.split('/');
+    const client = config.config.clients.find((x) => x.id === c);
+    if (!client || (i && !client.installations.some((x) => x.id === i))) {
+      io.err(`smart check: --only ${v.only}: no such client or installation in ${v.config}`);
+      return 1;
+    }
+  }
+
+  let store: StatusStore;
+  const secrets: string[] = [];
+  try {
+    if (v.store === 'github') {
+      const token = io.env.GITHUB_TOKEN;
+      const repository = io.env.GITHUB_REPOSITORY;
+      if (!token || !repository) {
+        io.err('smart check: --store github needs GITHUB_TOKEN and GITHUB_REPOSITORY (owner/name)');
+        return 1;
+      }
+      secrets.push(token);
+      store = createGithubStore({ token, repository, apiUrl: io.env.GITHUB_API_URL || undefined });
+    } else {
+      store = createFsStore(resolve(io.cwd, v['status-dir']!));
+    }
+  } catch (err) {
+    io.err(`smart check: ${(err as Error).message}`);
+    return 1;
+  }
+
+  let telegram: TelegramLike | undefined;
+  if (notify === 'telegram') {
+    const token = io.env.TELEGRAM_BOT_TOKEN;
+    if (!token) {
+      io.err('smart check: --notify telegram needs TELEGRAM_BOT_TOKEN in the environment');
+      return 1;
+    }
+    secrets.push(token);
+    telegram = createTelegramClient(token, io.env.TELEGRAM_API_ROOT || DEFAULT_API_ROOT);
+  } else if (notify === 'console') {
+    telegram = consoleNotifier((t) => io.out(t));
+  }
+
+  const hide = (text: string) => secrets.reduce((t, s) => redact(t, s), text);
+  let progressShown = false;
+  let result: CycleResult;
+  try {
+    result = await runCycle({
+      config: config.config,
+      catalog: catalog.catalog,
+      store,
+      telegram,
+      only: v.only,
+      dryRun: v['dry-run'],
+      vantage: io.env.SMART_VANTAGE || io.env.RUNNER_NAME || 'local',
+      now: hooks.now,
+      runDeps: hooks.runDeps,
+      onProgress:
+        io.isTty && !v.json
+          ? (done, total) => {
+              progressShown = true;
+              process.stdout.write(`\r${progressLine(done, total)}`);
+            }
+          : undefined,
+      log: (line) => (v.json ? undefined : io.out(hide(line))),
+    });
+  } catch (err) {
+    if (progressShown) process.stdout.write('\n');
+    io.err(`smart check: ${hide((err as Error).message)}`);
+    io.err('the run stopped: no status file was changed by it');
+    return 1;
+  }
+  if (progressShown) process.stdout.write('\n');
+
+  if (v.json) {
+    io.out(
+      JSON.stringify(
+        {
+          results: result.results,
+          events: result.events,
+          queued: result.queued.map((i) => i.id),
+          delivery: result.delivery ?? null,
+          changed: result.changed,
+          firing: result.firing,
+          dryRun: v['dry-run'],
+        },
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  io.out(formatResultsTable(result.results));
+  io.out(summary(result, store.name, v['dry-run']!, notify));
+  return 0;
+}
+
+function summary(r: CycleResult, where: string, dryRun: boolean, notify: string): string {
+  const parts = [
+    `Алерты: активных ${r.firing}, событий ${r.events.length}${r.events.length ? ` (${describe(r.events)})` : ''}`,
+  ];
+  if (r.replay) parts.push('этот запуск уже был учтён — ничего не изменено');
+  if (dryRun) parts.push(`пробный запуск: в ${where} ничего не записано, сообщения не отправлены`);
+  else parts.push(`записано файлов в ${where}: ${r.changed}`);
+  if (notify === 'none') parts.push('уведомления выключены');
+  else if (r.delivery)
+    parts.push(
+      `сообщений: отправлено ${r.delivery.sent}, не доставлено ${r.delivery.failed}, в очереди ${r.delivery.pending}`,
+    );
+  return `${parts.join('; ')}.`;
+}
+
+function describe(events: AlertEvent[]): string {
+  const counts = new Map<string, number>();
+  for (const e of events) counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1);
+  return [...counts].map(([k, n]) => `${k} ${n}`).join(', ');
+}

@@ -1,0 +1,149 @@
+/**
+ * One `smart check` run end to end: probes → diagnosis → alert engine → status data written in one store
+ * update (state, history, incidents, heartbeat and the new messages in the outbox) → pending messages
+ * delivered → a second update that records what was delivered. With `dryRun` nothing is written or sent.
+ * Messages are queued in the same update as the state that caused them, so a run that dies before delivery
+ * loses nothing: the next run sends them.
+ */
+import type { Catalog } from '../alerts/catalog.ts';
+import { advance } from '../alerts/engine.ts';
+import type { EngineOutput, EngineRules } from '../alerts/engine-types.ts';
+import type { AlertEvent } from '../alerts/events.ts';
+import type { Config } from '../config/schema.ts';
+import { alertSignals, componentStatuses, diagnose } from '../diagnose/index.ts';
+import { deliverOutbox } from '../notify/deliver.ts';
+import { emptyOutbox, enqueue } from '../notify/outbox.ts';
+import { renderEvents } from '../notify/render.ts';
+import type { TelegramLike } from '../notify/types.ts';
+import { type RunDeps, runChecks } from '../run/run-checks.ts';
+import type { RunResults } from '../run/types.ts';
+import { readOutbox, serialize, statusPaths } from '../store/files.ts';
+import type { Outbox, OutboxItem } from '../store/schema.ts';
+import type { StatusStore, StoreView } from '../store/types.ts';
+import { loadSnapshot, snapshotChanges } from './snapshot.ts';
+
+/** The diagnosis rules of checker/diagnose. */
+export const DIAGNOSE_RULES: EngineRules = { alertSignals, diagnose, componentStatuses };
+
+/** What a cycle needs; clients and clock are passed in. */
+export interface CycleDeps {
+  config: Config;
+  catalog: Catalog;
+  store: StatusStore;
+  /** Where messages go; undefined: they are not queued at all (`--notify none`). */
+  telegram?: TelegramLike;
+  /** Queue messages but do not send them (e.g. Telegram configured but no token). */
+  queueOnly?: boolean;
+  now?: () => Date;
+  /** Narrow to `client` or `client/installation`. */
+  only?: string;
+  dryRun?: boolean;
+  /** heartbeat.vantage. */
+  vantage?: string;
+  /** Extra dependencies of the probes (tests: CA, resolvers, ping). */
+  runDeps?: Omit<RunDeps, 'now' | 'readAgentReport'>;
+  /** The probes (default runChecks); tests may pass recorded results. */
+  checks?: (
+    config: Config,
+    deps: RunDeps,
+    opts: { only?: string; onProgress?: (d: number, t: number) => void },
+  ) => Promise<RunResults>;
+  rules?: EngineRules;
+  onProgress?: (done: number, total: number) => void;
+  /** Delivery log lines. */
+  log?: (line: string) => void;
+}
+
+/** What a cycle did. */
+export interface CycleResult {
+  results: RunResults;
+  events: AlertEvent[];
+  /** Messages this run put in the outbox. */
+  queued: OutboxItem[];
+  /** Files the first update wrote. */
+  changed: number;
+  /** The run was already recorded (same run time): nothing changed. */
+  replay: boolean;
+  delivery?: { sent: number; failed: number; pending: number };
+  firing: number;
+}
+
+/** Runs one check cycle. Throws (StatusFileError, store errors) when the checker cannot do its job. */
+export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
+  const { config, catalog, store } = deps;
+  const now = deps.now ?? (() => new Date());
+  const rules = deps.rules ?? DIAGNOSE_RULES;
+  const checks = deps.checks ?? runChecks;
+  const notify = deps.telegram !== undefined || deps.queueOnly === true;
+
+  const results = await checks(
+    config,
+    { ...deps.runDeps, now, readAgentReport: (c, i) => store.read(statusPaths.agent(c, i)) },
+    { only: deps.only, onProgress: deps.onProgress },
+  );
+
+  let out: EngineOutput | undefined;
+  let queued: OutboxItem[] = [];
+  const compute = async (view: StoreView) => {
+    const previous = await loadSnapshot(view, config, results.startedAt);
+    out = advance({ config, catalog, results, rules, previous, vantage: deps.vantage });
+    const changes = snapshotChanges(out);
+    queued = notify ? renderEvents(out.events, { config, catalog, now: now() }) : [];
+    const outbox = (await readOutbox(view)) ?? emptyOutbox();
+    if (queued.length > 0) changes.set(statusPaths.outbox, serialize(enqueue(outbox, queued)));
+    return changes;
+  };
+
+  let changed = 0;
+  if (deps.dryRun) changed = (await compute(store)).size;
+  else changed = (await store.update(`check ${results.startedAt.toISOString()}`, compute)).changed;
+  const engine = out!;
+
+  let delivery: CycleResult['delivery'];
+  if (!deps.dryRun && deps.telegram) delivery = await deliver(store, deps.telegram, config, now(), deps.log);
+
+  let firing = 0;
+  for (const file of engine.next.states.values())
+    for (const inst of Object.values(file.installations))
+      for (const a of Object.values(inst.alerts)) if (a?.state === 'firing') firing++;
+  return { results, events: engine.events, queued, changed, replay: engine.replay, delivery, firing };
+}
+
+/** Sends what is pending and records the result, merged with anything queued meanwhile. */
+async function deliver(
+  store: StatusStore,
+  telegram: TelegramLike,
+  config: Config,
+  now: Date,
+  log?: (line: string) => void,
+): Promise<{ sent: number; failed: number; pending: number }> {
+  const before = (await readOutbox(store)) ?? emptyOutbox();
+  if (before.pending.length === 0) return { sent: 0, failed: 0, pending: 0 };
+  const result = await deliverOutbox(before, { telegram, now, timeZone: config.checker.timezone });
+  for (const line of result.lines) log?.(line);
+  let pending = 0;
+  await store.update('check: delivery', async (view) => {
+    const current = (await readOutbox(view)) ?? emptyOutbox();
+    const merged = mergeDelivery(before, result.outbox, current);
+    pending = merged.pending.length;
+    return new Map([[statusPaths.outbox, serialize(merged)]]);
+  });
+  return { sent: result.sent, failed: result.failed, pending };
+}
+
+/**
+ * Applies a delivery (made from `before`, giving `after`) to the outbox as it is now (`current`, which may
+ * hold items another writer queued meanwhile): delivered items leave pending, failed ones keep their new
+ * attempt count and next try, new ones stay as they are.
+ */
+export function mergeDelivery(before: Outbox, after: Outbox, current: Outbox): Outbox {
+  const attempted = new Map(after.pending.map((i) => [i.id, i]));
+  const pending = current.pending
+    .filter((i) => !(i.id in after.delivered))
+    .map((i) => attempted.get(i.id) ?? i);
+  const pruned = new Set(Object.keys(before.delivered).filter((id) => !(id in after.delivered)));
+  const delivered = Object.fromEntries(
+    Object.entries({ ...current.delivered, ...after.delivered }).filter(([id]) => !pruned.has(id)),
+  );
+  return { ...current, pending, delivered };
+}

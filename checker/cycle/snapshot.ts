@@ -1,0 +1,60 @@
+/**
+ * Reading the status data the engine needs from a store view, and turning the engine's output back into
+ * file changes. Every file goes through store/files.ts: a corrupt or foreign-version file throws
+ * StatusFileError, which stops the run before anything is written.
+ */
+import { monthsNeeded } from '../alerts/engine.ts';
+import type { EngineOutput, StatusSnapshot } from '../alerts/engine-types.ts';
+import type { Config } from '../config/schema.ts';
+import {
+  readClientState,
+  readHeartbeat,
+  readHistoryMonth,
+  readIncidentMonth,
+  serialize,
+  statusPaths,
+} from '../store/files.ts';
+import type { StoreChanges, StoreView } from '../store/types.ts';
+
+/** Reads the heartbeat, every configured client's state and the history/incident months the run may touch. */
+export async function loadSnapshot(view: StoreView, config: Config, at: Date): Promise<StatusSnapshot> {
+  const heartbeat = await readHeartbeat(view);
+  const states = new Map();
+  for (const client of config.clients) {
+    const s = await readClientState(view, client.id);
+    if (s) states.set(client.id, s);
+  }
+  const need = monthsNeeded(config, states, at);
+  const history = new Map();
+  for (const key of need.history) {
+    const [client, month] = key.split('/') as [string, string];
+    const h = await readHistoryMonth(view, client, month);
+    if (h) history.set(key, h);
+  }
+  const incidents = new Map();
+  for (const month of need.incidents) {
+    const m = await readIncidentMonth(view, month);
+    if (m) incidents.set(month, m);
+  }
+  return { ...(heartbeat ? { heartbeat } : {}), states, history, incidents };
+}
+
+/** The files an engine run changed, serialized. */
+export function snapshotChanges(out: EngineOutput): StoreChanges {
+  const changes: StoreChanges = new Map();
+  const { next, touched } = out;
+  if (touched.heartbeat && next.heartbeat) changes.set(statusPaths.heartbeat, serialize(next.heartbeat));
+  for (const client of touched.states) {
+    const s = next.states.get(client);
+    if (s) changes.set(statusPaths.state(client), serialize(s));
+  }
+  for (const key of touched.history) {
+    const h = next.history.get(key);
+    if (h) changes.set(statusPaths.history(h.client, h.month), serialize(h));
+  }
+  for (const month of touched.incidents) {
+    const m = next.incidents.get(month);
+    if (m) changes.set(statusPaths.incidents(month), serialize(m));
+  }
+  return changes;
+}
