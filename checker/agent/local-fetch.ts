@@ -12,7 +12,8 @@ export interface LocalTarget {
 /** A response from the local server: status and at most `maxBytes` of the body. */
 export interface LocalResponse {
   statusCode: number;
-  body: string;
+  /** Raw bytes: the XML status declares its own encoding (windows-1251 is common on Kodeks servers). */
+  body: Buffer;
   /** True when the body was longer than the cap and was cut. */
   truncated: boolean;
 }
@@ -67,7 +68,7 @@ export async function fetchLocal(
       chunks.push(buf);
       size += buf.length;
     }
-    return { statusCode: res.statusCode, body: Buffer.concat(chunks).toString('utf8'), truncated };
+    return { statusCode: res.statusCode, body: Buffer.concat(chunks), truncated };
   } finally {
     await dispatcher.destroy().catch(() => {});
   }

@@ -165,8 +165,21 @@ describe('probeLocalXml', () => {
     const bomb = `<?xml version="1.0"?><!DOCTYPE status [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><status><senselock state="&c;"/></status>`;
     const port = await xmlServer(bomb);
     const r = await probeLocalXml(localTarget(`http://kodeks.acme.example:${port}/`), xmlSettings, opts);
-    expect(r.status).toBe('fail');
+    expect(r).toMatchObject({ status: 'fail', code: 'XML_INVALID' });
     expect(r.message).not.toContain('aaaaaaaaaa');
+  });
+
+  it('reads a windows-1251 document the same way the central probe does', async () => {
+    const head = Buffer.from(
+      '<?xml version="1.0" encoding="windows-1251"?><status><senselock state="',
+      'latin1',
+    );
+    const value = Buffer.from([0xe5, 0xf1, 0xf2, 0xfc]); // «есть» in windows-1251
+    const body = Buffer.concat([head, value, Buffer.from('"/></status>', 'latin1')]);
+    const port = await kodeks((_req, res) => res.end(body));
+    const settings = { ...xmlSettings, ok: ['есть'] };
+    const r = await probeLocalXml(localTarget(`http://kodeks.acme.example:${port}/`), settings, opts);
+    expect(r).toMatchObject({ status: 'ok', code: 'OK' });
   });
 
   it('refuses a document larger than the cap', async () => {

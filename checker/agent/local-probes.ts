@@ -1,4 +1,4 @@
-import { readKeyState } from './kodeks-xml-adapter.ts';
+import { judgeXml } from '../probes/kodeks-xml.ts';
 import { fetchLocal, type LocalTarget } from './local-fetch.ts';
 import type { LocalCheck } from './types.ts';
 import { describeError } from './usb-inspect.ts';
@@ -67,7 +67,10 @@ export async function probeLocalXml(
       message: 'Статус Кодекса на этой машине слишком большой, он не прочитан.',
     };
   }
-  return readKeyState(res.body, xml.select, xml.ok);
+  // The central kodeks_xml probe's own judgement (encoding, DOCTYPE refused, no entity expansion), so
+  // the agent and the checker read the same document the same way.
+  const judged = judgeXml(res.body, { select: xml.select, ok: [...xml.ok] });
+  return { status: judged.status, code: judged.code, message: judged.message };
 }
 
 /** Maps a failed connection to a code the central probes also use. */
