@@ -7,7 +7,7 @@ export function zoneLabel(timeZone: string, at: Date): string {
     new Intl.DateTimeFormat('en', { timeZone, timeZoneName: 'shortOffset' })
       .formatToParts(at)
       .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  return name.replace(/^GMT/, 'UTC');
+  return name === 'GMT' || name === 'GMT+0' ? 'UTC' : name.replace(/^GMT/, 'UTC');
 }
 
 function parts(at: Date, timeZone: string): { day: string; month: string; hour: string; minute: string } {
