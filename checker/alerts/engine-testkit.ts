@@ -5,6 +5,7 @@
  */
 import { parseConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
+import { alertSignals, componentStatuses, diagnose } from '../diagnose/index.ts';
 import type { CheckId, ProbeCode, ProbeResult } from '../probes/types.ts';
 import type { RunResults } from '../run/types.ts';
 import { parseStatusFile, serialize } from '../store/files.ts';
@@ -22,7 +23,10 @@ import type { Checks, EngineOutput, EngineRules, Signal, StatusSnapshot } from '
 import type { AlertEvent } from './events.ts';
 import type { AlertName, Component } from './names.ts';
 
-/** Signals as in the shared table (checker/diagnose implements the real ones). */
+/** The real rules of checker/diagnose (the default of the simulator). */
+export const diagnoseRules: EngineRules = { alertSignals, diagnose, componentStatuses };
+
+/** Signals as in the shared table, written out independently: a cross-check of checker/diagnose. */
 export const tableRules: EngineRules = {
   alertSignals(checks) {
     const out: Partial<Record<AlertName, Signal>> = {};
@@ -155,7 +159,7 @@ export class Simulator {
   readonly rules: EngineRules;
   last?: EngineOutput;
 
-  constructor(config: Config, catalog: Catalog, rules: EngineRules = tableRules) {
+  constructor(config: Config, catalog: Catalog, rules: EngineRules = diagnoseRules) {
     this.config = config;
     this.catalog = catalog;
     this.rules = rules;

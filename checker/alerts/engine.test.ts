@@ -113,7 +113,7 @@ describe('alert engine sequences', () => {
       maintenance: false,
       client_visible: true,
     });
-    expect(inc?.diagnosis?.rule).toBe('http_fail');
+    expect(inc?.diagnosis?.rule).toBe('proxy_down');
     expect(sim.day(A, '2026-11-28')).toMatchObject({ checks: 5, failures: 3, down_min: 15 });
     expect(sim.day(A, '2026-11-28')?.components?.access).toEqual({ down_min: 15, failures: 3 });
   });
