@@ -1,9 +1,11 @@
+import { isIP } from 'node:net';
 import ping from 'ping';
 import type { PingFn, PingReply } from './context.ts';
 
 /** A host that is safe to hand to the system ping: an IP address or a DNS name, never an option. */
 export function isSafePingTarget(host: string): boolean {
-  return /^[A-Za-z0-9](?:[A-Za-z0-9.:-]{0,251}[A-Za-z0-9])?$/.test(host) && !host.startsWith('-');
+  if (isIP(host) !== 0) return true;
+  return /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/.test(host);
 }
 
 /**

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runChecks } from '../run/run-checks.ts';
+import { testConfig } from '../testing/config.ts';
+import { startDnsServer, type TestDnsServer } from '../testing/dns-server.ts';
+import { type LocalServer, startHttpsServer } from '../testing/http-server.ts';
+import { createTestCa, type KeyCert, selfSigned, type TestCa } from '../testing/test-ca.ts';
+
+const DAY = 86_400_000;
+let ca: TestCa;
+let dns: TestDnsServer;
+const servers: LocalServer[] = [];
+
+beforeAll(async () => {
+  ca = createTestCa();
+  dns = await startDnsServer({ 'kodeks.test': ['127.0.0.1'] });
+});
+afterAll(async () => {
+  await Promise.all([dns?.close(), ...servers.map((s) => s.close())]);
+});
+
+async function tlsCheck(cert: KeyCert, warnDays = 21) {
+  const server = await startHttpsServer((_q, s) => s.end('ok'), cert);
+  servers.push(server);
+  const config = testConfig(
+    [
+      {
+        id: 'main',
+        url: `https://kodeks.test:${server.port}/`,
+        probes: { tls: { warn_days: warnDays }, http: {} },
+      },
+    ],
+    { resolvers: [dns.address] },
+  );
+  const results = await runChecks(config, { ca: [ca.caPem] });
+  return results.installations[0]!.checks;
+}
+
+describe('tls probe', () => {
+  const now = Date.now();
+  const cases: [string, () => KeyCert, string][] = [
+    ['valid certificate', () => ca.issue({ hosts: ['kodeks.test'] }), 'ok OK'],
+    [
+      'expires in 5 days (warn 21)',
+      () => ca.issue({ hosts: ['kodeks.test'], notAfter: new Date(now + 5 * DAY) }),
+      'fail TLS_EXPIRING',
+    ],
+    [
+      'expired',
+      () =>
+        ca.issue({
+          hosts: ['kodeks.test'],
+          notBefore: new Date(now - 90 * DAY),
+          notAfter: new Date(now - DAY),
+        }),
+      'fail TLS_EXPIRED',
+    ],
+    [
+      'not yet valid',
+      () =>
+        ca.issue({
+          hosts: ['kodeks.test'],
+          notBefore: new Date(now + 2 * DAY),
+          notAfter: new Date(now + 90 * DAY),
+        }),
+      'fail TLS_NOT_YET_VALID',
+    ],
+    ['issued for another host', () => ca.issue({ hosts: ['other.test'] }), 'fail TLS_HOSTNAME'],
+    ['untrusted chain', () => selfSigned(['kodeks.test']), 'fail TLS_UNTRUSTED'],
+  ];
+  it.each(cases)('%s', async (_name, cert, expected) => {
+    const checks = await tlsCheck(cert());
+    expect(`${checks.tls?.status} ${checks.tls?.code}`).toBe(expected);
+    // Reachability is the http probe's business; certificates are judged only by the tls probe.
+    expect(checks.http?.status).toBe('ok');
+  });
+
+  it('reports days left and dates as evidence', async () => {
+    const checks = await tlsCheck(ca.issue({ hosts: ['kodeks.test'], notAfter: new Date(now + 40 * DAY) }));
+    expect(checks.tls?.evidence?.days_left).toBe(39);
+    expect(checks.tls?.message).toContain('39');
+  });
+});
