@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { parseStatusFile, StatusFileError, serialize } from './files.ts';
+import { heartbeatSchema, outboxSchema } from './schema.ts';
+
+describe('status files', () => {
+  it('serializes with sorted keys at every level, whatever the insertion order', () => {
+    const a = serialize({ b: 1, a: { d: [{ z: 1, y: 2 }], c: undefined } });
+    const b = serialize({ a: { d: [{ y: 2, z: 1 }] }, b: 1 });
+    expect(a).toBe(b);
+    expect(a).toBe(
+      '{\n  "a": {\n    "d": [\n      {\n        "y": 2,\n        "z": 1\n      }\n    ]\n  },\n  "b": 1\n}\n',
+    );
+  });
+
+  it('names the file for corrupt JSON, another schema version, or a wrong shape', () => {
+    const cases: [string, RegExp][] = [
+      ['{"schema":1,', /^outbox\.json: not valid JSON/],
+      ['[]', /^outbox\.json: expected a JSON object/],
+      [
+        '{"schema":7,"pending":[]}',
+        /^outbox\.json: schema version 7 is not the one this checker reads \(1\)/,
+      ],
+      ['{"pending":[]}', /^outbox\.json: schema version null/],
+      [
+        '{"schema":1,"pending":"x","delivered":{}}',
+        /^outbox\.json: does not match the status schema: pending:/,
+      ],
+    ];
+    for (const [text, message] of cases) {
+      let error: unknown;
+      try {
+        parseStatusFile('outbox.json', text, outboxSchema);
+      } catch (err) {
+        error = err;
+      }
+      expect(error, text).toBeInstanceOf(StatusFileError);
+      expect((error as StatusFileError).message, text).toMatch(message);
+      expect((error as StatusFileError).file).toBe('outbox.json');
+    }
+  });
+
+  it('reads back what it wrote', () => {
+    const hb = {
+      schema: 1 as const,
+      run_id: 'r',
+      started_at: '2026-11-28T03:00:00.000Z',
+      finished_at: '2026-11-28T03:00:01.000Z',
+      duration_ms: 1000,
+      vantage: 'local',
+      interval_ms: 300_000,
+      network_ok: true,
+      counts: { clients: 1, installations: 1, checks: 2, ok: 2, fail: 0, unknown: 0, firing: 0 },
+      notes: [],
+    };
+    expect(parseStatusFile('heartbeat.json', serialize(hb), heartbeatSchema)).toEqual(hb);
+  });
+});
