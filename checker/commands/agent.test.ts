@@ -42,6 +42,10 @@ beforeAll(async () => {
     '        title: "Резервный"',
     `        url: http://kodeks2.acme.example:${port}/`,
     '        probes: { agent: {} }',
+    '      - id: noagent',
+    '        title: "Без агента"',
+    `        url: http://kodeks3.acme.example:${port}/`,
+    '        probes: { http: {} }',
     '',
   ].join('\n');
   await writeFile(join(dir, 'installations.yaml'), yaml);
@@ -147,6 +151,49 @@ describe('smart agent --out', () => {
   });
 });
 
+describe('smart agent without --once', () => {
+  it('reports every --interval until stopped, each time with the clock’s new time', async () => {
+    const stop = new AbortController();
+    let t = NOW.getTime();
+    const waits: number[] = [];
+    const io = capture();
+    const code = await run(
+      ['--installation', 'acme/main', '--out', 'out-loop', '--interval', '2m'],
+      io,
+      deps(
+        { ok: true, devices: [senseIV] },
+        {
+          now: () => new Date(t),
+          stop: stop.signal,
+          sleep: async (ms) => {
+            waits.push(ms);
+            t += ms;
+            if (waits.length === 2) stop.abort();
+          },
+        },
+      ),
+    );
+    expect(code).toBe(0);
+    expect(waits).toEqual([120_000, 120_000]);
+    expect(io.stdout).toHaveLength(2);
+    const report = await readReport('out-loop');
+    expect(report.reported_at).toBe(new Date(NOW.getTime() + 120_000).toISOString());
+  });
+});
+
+describe('smart agent: warnings', () => {
+  it('says when the installation has no agent probe (the checker would never read the report)', async () => {
+    const io = capture();
+    const code = await run(
+      ['--installation', 'acme/noagent', '--out', 'out-noagent', '--once'],
+      io,
+      deps({ ok: true, devices: [] }),
+    );
+    expect(code).toBe(0);
+    expect(io.stderr.join('\n')).toMatch(/acme\/noagent has no `agent` probe/);
+  });
+});
+
 describe('smart agent: bad input', () => {
   const cases: { name: string; argv: string[]; code: number; message: RegExp }[] = [
     {
@@ -171,7 +218,7 @@ describe('smart agent: bad input', () => {
       name: 'unknown installation',
       argv: ['--installation', 'acme/mian', '--out', 'o'],
       code: 1,
-      message: /client "acme" has no installation "mian".*did you mean "main".*known: main, backup/,
+      message: /client "acme" has no installation "mian".*did you mean "main".*known: main, backup, noagent/,
     },
     {
       name: 'missing config',

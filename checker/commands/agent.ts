@@ -10,6 +10,7 @@ import { AGENT_VERSION } from '../agent/version.ts';
 import { formatDiagnostic, suggest } from '../config/diagnostics.ts';
 import { parseDuration } from '../config/duration.ts';
 import { loadConfig } from '../config/load.ts';
+import type { AgentReport } from '../store/schema.ts';
 import type { StatusStore } from '../store/types.ts';
 import { type CommandIo, parseOptions } from './io.ts';
 
@@ -32,6 +33,8 @@ export interface AgentCommandDeps {
   openGithubStore: (opts: { token: string; repository: string; apiUrl: string }) => Promise<StatusStore>;
   /** Waits between rounds without --once; resolves early when stopped. */
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Ends the repeating mode (besides SIGINT/SIGTERM); tests use it. */
+  stop?: AbortSignal;
 }
 
 function defaultDeps(): AgentCommandDeps {
@@ -42,6 +45,7 @@ function defaultDeps(): AgentCommandDeps {
     openGithubStore: openGithubStoreModule,
     sleep: (ms, signal) =>
       new Promise((done) => {
+        if (signal.aborted) return done();
         const t = setTimeout(done, ms);
         signal.addEventListener('abort', () => {
           clearTimeout(t);
@@ -152,6 +156,11 @@ export async function run(
     );
   }
   const path = agentReportPath(clientId, instId);
+  if (!installation.probes.agent) {
+    io.err(
+      `smart agent: warning: ${clientId}/${instId} has no \`agent\` probe in ${v.config}: the checker will not read this report`,
+    );
+  }
 
   let store: StatusStore | undefined;
   let token = '';
@@ -170,18 +179,24 @@ export async function run(
   }
 
   const once = async (): Promise<boolean> => {
-    const report = await collectReport({
-      client: clientId,
-      installation,
-      usbIds,
-      lister: d.lister,
-      now: d.now,
-      agentVersion: AGENT_VERSION,
-      hostname: d.hostname(),
-      localPort,
-      timeoutMs: config.checker.timeout,
-      maxBytes: config.checker.max_body,
-    });
+    let report: AgentReport;
+    try {
+      report = await collectReport({
+        client: clientId,
+        installation,
+        usbIds,
+        lister: d.lister,
+        now: d.now,
+        agentVersion: AGENT_VERSION,
+        hostname: d.hostname(),
+        localPort,
+        timeoutMs: config.checker.timeout,
+        maxBytes: config.checker.max_body,
+      });
+    } catch (err) {
+      io.err(`smart agent: the report was not made: ${(err as Error).message}`);
+      return false;
+    }
     const summary = describe(report);
     if (dryRun) {
       io.out(serializeReport(report).trimEnd());
@@ -208,16 +223,19 @@ export async function run(
 
   const stop = new AbortController();
   const onSignal = () => stop.abort();
+  d.stop?.addEventListener('abort', onSignal);
+  if (d.stop?.aborted) stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
     while (!stop.signal.aborted) {
       await once(); // a failed save is retried next round; the checker sees staleness if it persists
-      await d.sleep(interval, stop.signal);
+      if (!stop.signal.aborted) await d.sleep(interval, stop.signal);
     }
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    d.stop?.removeEventListener('abort', onSignal);
   }
   return 0;
 }
