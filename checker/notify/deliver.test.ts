@@ -150,6 +150,32 @@ describe('deliverOutbox against the Bot API stand-in', () => {
     expect(r.lines.join('\n')).toContain("can't parse entities");
   });
 
+  it('a deleted topic or a rejected button does not lose the message', async () => {
+    await tg.close();
+    tg = await startTelegramStandIn({ token: TOKEN, threads: { '-1001234567890': [1] } });
+    tg.fail([]);
+    const run1 = await deliverOutbox(queue([firing]), { telegram: client(), now: t0 });
+    expect(run1.sent).toBe(2);
+    expect(tg.messages[0]).toMatchObject({
+      chat_id: '-1001234567890',
+      parse_mode: 'HTML',
+      buttons: [{}, {}],
+    });
+    expect(tg.messages[0]!.message_thread_id).toBeUndefined();
+    expect(run1.lines.join('\n')).toContain('message thread not found — отправляю в общий чат без темы');
+    tg.fail([{ status: 400, description: 'Bad Request: BUTTON_URL_INVALID' }]);
+    const run2 = await deliverOutbox(queue([{ ...firing, incident: 'inc-9' }]), {
+      telegram: client(),
+      now: t0,
+    });
+    expect(run2.sent).toBe(2);
+    const plain = tg.messages.find((m) => m.parse_mode === undefined)!;
+    expect(plain.buttons).toEqual([]);
+    expect(plain.text).toContain(
+      'Что делать: https://smart.example.ru/docs/errors/KodeksXmlSensLockStatus.md',
+    );
+  });
+
   it('kicked bot and unknown chat: kept with the reason in words; other chats still get theirs', async () => {
     const items: OutboxItem[] = [
       {

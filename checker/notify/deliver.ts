@@ -58,23 +58,64 @@ export function describeFailure(e: TelegramFailure): string {
   return `Telegram отклонил сообщение (${e.code ?? '?'}: ${d})`;
 }
 
-function request(
-  item: OutboxItem,
-  text: string,
-  replyTo: number | undefined,
-  html: boolean,
-): SendMessageRequest {
+interface Attempt {
+  text: string;
+  html: boolean;
+  buttons: boolean;
+  thread: boolean;
+}
+
+function request(item: OutboxItem, a: Attempt, replyTo: number | undefined): SendMessageRequest {
   return {
     chat_id: item.chat,
-    text,
-    ...(html ? { parse_mode: 'HTML' as const } : {}),
-    ...(item.thread ? { message_thread_id: item.thread } : {}),
+    text: a.text,
+    ...(a.html ? { parse_mode: 'HTML' as const } : {}),
+    ...(a.thread && item.thread ? { message_thread_id: item.thread } : {}),
     ...(replyTo !== undefined
       ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true as const } }
       : {}),
-    ...(item.buttons.length > 0 ? { reply_markup: { inline_keyboard: item.buttons.map((b) => [b]) } } : {}),
+    ...(a.buttons && item.buttons.length > 0
+      ? { reply_markup: { inline_keyboard: item.buttons.map((b) => [b]) } }
+      : {}),
     link_preview_options: { is_disabled: true },
   };
+}
+
+function plainText(html: string, links: { text: string; url: string }[] = []): string {
+  const text = [htmlToPlain(html), ...links.map((b) => `${b.text}: ${b.url}`)].join('\n');
+  return text.length > TELEGRAM_TEXT_LIMIT ? `${text.slice(0, TELEGRAM_TEXT_LIMIT - 1)}…` : text;
+}
+
+/**
+ * Sends one item; when Telegram rejects the message itself (not the chat), sends it again in a simpler
+ * form so the alert is not lost: markup it cannot parse → plain text; a deleted topic → the chat's
+ * general topic; any other rejection of the message → plain text with the buttons' links written out.
+ */
+async function sendWithFallbacks(
+  item: OutboxItem,
+  html: string,
+  replyTo: number | undefined,
+  telegram: TelegramLike,
+  log: (line: string) => void,
+): ReturnType<TelegramLike['sendMessage']> {
+  let attempt: Attempt = { text: html, html: true, buttons: true, thread: true };
+  let res = await telegram.sendMessage(request(item, attempt, replyTo));
+  for (let step = 0; step < 3 && !res.ok && res.error.code === 400; step++) {
+    const d = res.error.description;
+    if (/chat not found|chat_id is empty/i.test(d)) break;
+    if (/thread not found/i.test(d) && attempt.thread) {
+      attempt = { ...attempt, thread: false };
+      log(`telegram: ${label(item)}: ${d} — отправляю в общий чат без темы`);
+    } else if (attempt.html && /can't parse entities|message is too long/i.test(d)) {
+      attempt = { ...attempt, text: plainText(html), html: false };
+      log(`telegram: ${label(item)}: ${d} — отправляю как обычный текст`);
+    } else if (attempt.buttons) {
+      attempt = { ...attempt, text: plainText(html, item.buttons), html: false, buttons: false };
+      log(`telegram: ${label(item)}: ${d} — отправляю обычным текстом, ссылки кнопок в тексте`);
+    } else break;
+    res = await telegram.sendMessage(request(item, attempt, replyTo));
+  }
+  return res;
 }
 
 function delayLine(item: OutboxItem, deps: DeliverDeps): string | undefined {
@@ -114,18 +155,7 @@ export async function deliverOutbox(outbox: Outbox, deps: DeliverDeps): Promise<
     const delay = delayLine(item, deps);
     const html = delay ? `${delay}\n\n${item.text}` : item.text;
 
-    let res = await deps.telegram.sendMessage(request(item, html, replyTo, true));
-    if (
-      !res.ok &&
-      res.error.code === 400 &&
-      /can't parse entities|message is too long/i.test(res.error.description)
-    ) {
-      // Never lose an alert to a formatting bug: send the same words without markup.
-      lines.push(`telegram: ${label(item)}: ${res.error.description} — отправляю как обычный текст`);
-      const plain = htmlToPlain(html);
-      const text = plain.length > TELEGRAM_TEXT_LIMIT ? `${plain.slice(0, TELEGRAM_TEXT_LIMIT - 1)}…` : plain;
-      res = await deps.telegram.sendMessage(request(item, text, replyTo, false));
-    }
+    const res = await sendWithFallbacks(item, html, replyTo, deps.telegram, (l) => lines.push(l));
     if (res.ok) {
       delivered[item.id] = { chat: item.chat, message_id: res.result.message_id, at: now.toISOString() };
       sent++;

@@ -40,6 +40,8 @@ export interface StandInOptions {
   chats?: string[];
   /** Chats the bot was kicked from (403). */
   kicked?: string[];
+  /** Forum topics that exist, by chat; a chat listed here rejects other message_thread_id values. */
+  threads?: Record<string, number[]>;
 }
 
 export interface TelegramStandIn {
@@ -143,6 +145,10 @@ export async function startTelegramStandIn(opts: StandInOptions = {}): Promise<T
     if (!chat) return bad('Bad Request: chat_id is empty');
     const problem = chatProblem(chat);
     if (problem) return send(res, problem.status, problem.body);
+    const thread = body.message_thread_id === undefined ? undefined : Number(body.message_thread_id);
+    const topics = opts.threads?.[chat];
+    if (thread !== undefined && topics && !topics.includes(thread))
+      return bad('Bad Request: message thread not found');
     const text = typeof body.text === 'string' ? body.text : '';
     const parseMode = typeof body.parse_mode === 'string' ? body.parse_mode : undefined;
     let plain = text;
@@ -181,7 +187,6 @@ export async function startTelegramStandIn(opts: StandInOptions = {}): Promise<T
     }
     const id = (nextId.get(chat) ?? 0) + 1;
     nextId.set(chat, id);
-    const thread = body.message_thread_id === undefined ? undefined : Number(body.message_thread_id);
     const msg: SentMessage = {
       chat_id: chat,
       message_id: id,
