@@ -54,7 +54,7 @@ export function demoConfigYaml(p: DemoPorts, opts: { icmp: boolean }): string {
       interval: '5m',
       timezone: 'Europe/Moscow',
       concurrency: 16,
-      timeout: '2s',
+      timeout: '5s',
       canaries: [{ tcp: `127.0.0.1:${p.healthy}` }],
       resolvers: [`127.0.0.1:${p.dns}`],
     },

@@ -1,0 +1,102 @@
+/**
+ * `smart demo` (also `npm start`): fake Kodeks installations on loopback, several check cycles in which the
+ * two real incidents happen and end, the site built from the result and served on 127.0.0.1. Needs no
+ * root, no ping, no dnsmasq and no network beyond loopback; says what it skipped.
+ */
+import { join } from 'node:path';
+import { parseDuration } from '../config/duration.ts';
+import { type DemoHandle, runDemo } from '../demo/run-demo.ts';
+import { MIN_CYCLES } from '../demo/scenario.ts';
+import { type CommandIo, parseOptions } from './io.ts';
+
+const USAGE = `usage: smart demo [--port 4321] [--cycles 8] [--interval 2s] [--no-serve]
+
+Starts fake Kodeks installations on 127.0.0.1 (one healthy, one whose SenseLock key is lost and comes back,
+two at «Техэксперт.Облако» whose DNS fails and recovers, one down), a DNS server and a Telegram stand-in;
+runs --cycles check cycles --interval apart (the clock of the checks advances 5 minutes per cycle), prints the
+Telegram messages, builds the site and serves it on http://127.0.0.1:PORT until Ctrl-C.
+--no-serve: stop after building the site. Everything lives in a temporary folder, removed at the end.`;
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** `smart demo`. */
+export async function run(argv: string[], io: CommandIo): Promise<number> {
+  const opts = parseOptions(
+    argv,
+    {
+      port: { type: 'string', default: '4321' },
+      cycles: { type: 'string', default: '8' },
+      interval: { type: 'string', default: '2s' },
+      'no-serve': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+    io,
+    USAGE,
+  );
+  if (!opts.ok) return opts.code;
+  const v = opts.values;
+  const port = Number(v.port);
+  const cycles = Number(v.cycles);
+  const intervalMs = v.interval === '0' ? 0 : parseDuration(v.interval!);
+  const bad: string[] = [];
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    bad.push(`--port: "${v.port}" is not a port number`);
+  if (!Number.isInteger(cycles) || cycles < MIN_CYCLES || cycles > 100)
+    bad.push(`--cycles: "${v.cycles}" must be a whole number from ${MIN_CYCLES} to 100`);
+  if (intervalMs === undefined || intervalMs > 600_000)
+    bad.push(`--interval: "${v.interval}" must be a duration such as 2s or 500ms (at most 10m)`);
+  if (bad.length) {
+    io.err(`${bad.join('\n')}\n\n${USAGE}`);
+    return 2;
+  }
+
+  const serve = !v['no-serve'];
+  let demo: DemoHandle;
+  try {
+    demo = await runDemo({ cycles, intervalMs: intervalMs!, port, serve, root: ROOT, log: io.out });
+  } catch (err) {
+    io.err(`smart demo: ${(err as Error).message}`);
+    return 1;
+  }
+  printSummary(demo, io);
+  if (!serve || !demo.siteUrl) {
+    await demo.stop();
+    io.out('Демо закончено, временная папка удалена.');
+    return 0;
+  }
+  io.out('Остановить: Ctrl-C');
+  await new Promise<void>((resolve) => {
+    const onSignal = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  io.out('\nОстанавливаю серверы…');
+  await demo.stop();
+  io.out('Демо остановлено, временная папка удалена.');
+  return 0;
+}
+
+function printSummary(demo: DemoHandle, io: CommandIo): void {
+  io.out('');
+  io.out(`Сообщений в Telegram (заглушка): ${demo.messages.length}`);
+  for (const s of demo.skipped) io.out(`Пропущено: ${s}`);
+  const base = demo.siteUrl;
+  if (!base) return;
+  io.out('');
+  io.out('Откройте:');
+  const pages: [string, string][] = [
+    ['/', 'все клиенты'],
+    ['/status/acme/', '«Акме»: ключ SenseLock пропадал (кейс 1)'],
+    ['/status/vostok-stroy/', '«Восток-Строй»: DNS хостинга (кейс 2)'],
+    ['/status/severny-zavod/', '«Северный завод»: DNS хостинга (кейс 2)'],
+    ['/status/medcenter/', '«Медцентр»: сервер недоступен'],
+    ['/docs/errors/KodeksXmlSensLockStatus.md', 'что делать, когда сервер не видит ключ'],
+    ['/docs/errors/KodeksDnsResolve.md', 'что делать, когда не работает DNS'],
+    ['/docs/errors/', 'все алерты'],
+  ];
+  for (const [path, what] of pages) io.out(`  ${`${base}${path}`.padEnd(60)} ${what}`);
+}
