@@ -32,6 +32,9 @@ export const CHECK_COMPONENT: Record<CheckId, Component> = {
   agent: 'agent',
 };
 
+/** The longest gap accounted as no data (older months are left as they are). */
+export const MAX_GAP_MS = 400 * 86_400_000;
+
 /** A firing notification before hosting-wide grouping. */
 export interface FiringCandidate {
   client: string;
@@ -208,7 +211,8 @@ function accountSince(s: InstallationStep): Segment[] {
   }
   const prevMs = Date.parse(prev.checked_at);
   if (!s.networkOk || atMs - prevMs > 3 * s.intervalMs)
-    return segmentInterval(prevMs, atMs, 'no_data', [], s.windows);
+    // A very long silence is recorded only as far back as the history files the cycle loads.
+    return segmentInterval(Math.max(prevMs, atMs - MAX_GAP_MS), atMs, 'no_data', [], s.windows);
   const downComponents = (Object.keys(prev.components) as Component[]).filter(
     (c) => prev.components[c]?.status === 'fail',
   );

@@ -13,7 +13,7 @@ import { localMonth, monthRange } from '../sla/time.ts';
 import { type ClientState, type Heartbeat, STATUS_SCHEMA_VERSION } from '../store/schema.ts';
 import { HistoryBook } from './engine-history.ts';
 import { IncidentBook, incidentMonthOf } from './engine-incidents.ts';
-import { type FiringCandidate, stepInstallation } from './engine-installation.ts';
+import { type FiringCandidate, MAX_GAP_MS, stepInstallation } from './engine-installation.ts';
 import type { EngineInput, EngineOutput, StatusSnapshot, Touched } from './engine-types.ts';
 import type { AlertEvent } from './events.ts';
 
@@ -53,8 +53,10 @@ export function monthsNeeded(
     for (const inst of client.installations) {
       const tz = inst.timezone ?? config.checker.timezone;
       const prev = states.get(client.id)?.installations[inst.id];
-      const from = prev ? Math.min(Date.parse(prev.checked_at), at.getTime()) : at.getTime() - 86_400_000;
-      for (const m of monthRange(localMonth(from, tz), localMonth(at.getTime(), tz), 14))
+      const from = prev
+        ? Math.max(Math.min(Date.parse(prev.checked_at), at.getTime()), at.getTime() - MAX_GAP_MS)
+        : at.getTime() - 86_400_000;
+      for (const m of monthRange(localMonth(from, tz), localMonth(at.getTime(), tz), 16))
         history.add(`${client.id}/${m}`);
       for (const a of Object.values(prev?.alerts ?? {}))
         if (a?.incident) incidents.add(incidentMonthOf(a.incident));

@@ -2,15 +2,22 @@
  * The `fs` store: status data in a folder (`status/` by default). Every file is replaced atomically: the new
  * text goes to a temporary file in the same folder, is fsynced, then renamed over the old one, so a reader —
  * or a checker killed with SIGKILL in the middle — only ever sees the old or the new complete file.
- * Updates within one process run one at a time.
+ * Updates run one at a time: within a process through a queue, across processes (a checker and a
+ * watchdog on one folder) through a lock file created with O_EXCL; a lock left by a dead process is taken
+ * over. Temporary files left by a killed writer are never listed and are removed by the next update.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, posix, resolve, sep } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { StatusStore, StoreChanges, StoreView, UpdateResult } from './types.ts';
 
 /** Temporary files start with this; readers and listings skip them. */
 const TEMP_PREFIX = '.tmp-';
+/** The lock file inside the folder (a dot file: never listed). */
+const LOCK = '.lock';
+/** How long an update waits for another process's lock before giving up. */
+const LOCK_WAIT_MS = 30_000;
 
 /** A store over the folder `dir` (created on first write). */
 export function createFsStore(dir: string): StatusStore {
@@ -39,7 +46,7 @@ export function createFsStore(dir: string): StatusStore {
       let entries: string[];
       try {
         entries = (await readdir(abs(base || '.'), { recursive: true, withFileTypes: true }))
-          .filter((e) => e.isFile() && !e.name.startsWith(TEMP_PREFIX))
+          .filter((e) => e.isFile() && !e.name.startsWith('.'))
           .map((e) =>
             join(e.parentPath, e.name)
               .slice(root.length + 1)
@@ -78,8 +85,14 @@ export function createFsStore(dir: string): StatusStore {
     list: view.list,
     update(_message, change): Promise<UpdateResult> {
       const run = queue.then(async () => {
-        const changes = await change(view);
-        return { changed: await apply(changes), retries: 0 };
+        const release = await lock(root);
+        try {
+          await removeStaleTemps(root);
+          const changes = await change(view);
+          return { changed: await apply(changes), retries: 0 };
+        } finally {
+          await release();
+        }
       });
       queue = run.catch(() => undefined);
       return run;
@@ -112,4 +125,48 @@ export async function writeAtomic(file: string, text: string): Promise<void> {
       .sync()
       .catch(() => undefined)
       .finally(() => dirHandle.close());
+}
+
+/** Takes the folder's lock (waiting for a live holder, taking over from a dead one); returns the release. */
+async function lock(root: string): Promise<() => Promise<void>> {
+  await mkdir(root, { recursive: true });
+  const file = join(root, LOCK);
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      await writeFile(file, `${process.pid}\n`, { flag: 'wx' });
+      return () => rm(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const holder = Number.parseInt((await readFile(file, 'utf8').catch(() => '')).trim(), 10);
+    if (!alive(holder)) {
+      await rm(file, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`${root} is locked by process ${holder} (${file}); is another checker running?`);
+    await sleep(50);
+  }
+}
+
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temporary files whose writer process is gone (killed mid-write). */
+async function removeStaleTemps(root: string): Promise<void> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    if (!e.isFile() || !e.name.startsWith(TEMP_PREFIX)) continue;
+    const pid = Number.parseInt(e.name.slice(TEMP_PREFIX.length), 10);
+    if (!alive(pid)) await rm(join(e.parentPath, e.name), { force: true });
+  }
 }
