@@ -1,0 +1,140 @@
+/**
+ * End to end: the demo's scenario through the real cycle (probes against fake installations on loopback,
+ * diagnosis, alert engine, fs store, outbox, Telegram stand-in), then the site built from the status data.
+ * Checks what a manager and a client would see: the incidents of both business cases opened and resolved,
+ * one grouped message for the hosting, and the pages.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoHandle, runDemo } from '../checker/demo/run-demo.ts';
+import { siteMissing } from '../checker/demo/site-build.ts';
+import type { Incident } from '../checker/store/schema.ts';
+
+const root = join(import.meta.dirname, '..');
+const noSite = siteMissing(root);
+
+let demo: DemoHandle;
+let incidents: Incident[];
+const lines: string[] = [];
+
+beforeAll(async () => {
+  demo = await runDemo({
+    cycles: 6,
+    intervalMs: 0,
+    port: 4321,
+    serve: false,
+    build: !noSite,
+    root,
+    log: (l) => lines.push(l),
+  });
+  const dir = join(demo.statusDir, 'incidents');
+  incidents = readdirSync(dir).flatMap(
+    (f) => (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { incidents: Incident[] }).incidents,
+  );
+}, 180_000);
+
+afterAll(async () => {
+  await demo?.stop();
+});
+
+const of = (client: string, alert: string) =>
+  incidents.filter((i) => i.client === client && i.alert === alert);
+
+describe('demo scenario, status data', () => {
+  it('case 1: the SenseLock key incident opened and resolved, blamed on the USB forwarding', () => {
+    const [xml] = of('acme', 'KodeksXmlSensLockStatus');
+    expect(xml).toBeDefined();
+    expect(xml!.fired_at).toBeDefined();
+    expect(xml!.resolved_at).toBeDefined();
+    expect(`${xml!.diagnosis?.cause} ${xml!.diagnosis?.hint}`).toMatch(/USB/);
+    expect(of('acme', 'KodeksUsbKeyMissing')[0]?.resolved_at).toBeDefined();
+  });
+
+  it('case 2: DNS incidents at the hosting, grouped, resolved; proxy alerts held back', () => {
+    const dns = [...of('vostok-stroy', 'KodeksDnsResolve'), ...of('severny-zavod', 'KodeksDnsResolve')];
+    expect(dns).toHaveLength(2);
+    for (const i of dns) {
+      expect(i.resolved_at).toBeDefined();
+      expect(i.hosting).toBe('tekhexpert-cloud');
+      expect(i.diagnosis?.cause).toContain('DNS не отвечает, установка доступна по IP-адресу');
+    }
+    expect(dns[0]!.group).toBeDefined();
+    expect(dns[1]!.group).toBe(dns[0]!.group);
+    const proxy = [
+      ...of('vostok-stroy', 'KodeksBehindProxyDown'),
+      ...of('severny-zavod', 'KodeksBehindProxyDown'),
+    ];
+    for (const i of proxy) expect(i.suppressed).toBe(true);
+  });
+
+  it('the healthy installation has no incident; the down one is still open', () => {
+    expect(incidents.filter((i) => i.client === 'pervaya-liniya')).toEqual([]);
+    const down = of('medcenter', 'KodeksDirectDown');
+    expect(down).toHaveLength(1);
+    expect(down[0]!.resolved_at).toBeUndefined();
+  });
+
+  it('the state files say who is up now and the heartbeat says when', () => {
+    const state = (c: string) => JSON.parse(readFileSync(join(demo.statusDir, 'state', `${c}.json`), 'utf8'));
+    expect(state('acme').installations.main.overall).toBe('operational');
+    expect(state('vostok-stroy').installations.kodeks.overall).toBe('operational');
+    expect(state('medcenter').installations.main.overall).not.toBe('operational');
+    const hb = JSON.parse(readFileSync(join(demo.statusDir, 'heartbeat.json'), 'utf8'));
+    expect(hb.vantage).toBe('demo');
+  });
+});
+
+describe('demo scenario, Telegram', () => {
+  const firing = () => demo.messages.filter((m) => !m.plain.includes('Восстановлено'));
+
+  it('one grouped message for the hosting, not one per installation', () => {
+    const dns = firing().filter((m) => m.plain.includes('DNS') && m.plain.includes('Техэксперт.Облако'));
+    expect(dns).toHaveLength(1);
+    expect(dns[0]!.plain).toContain('АО «Восток-Строй»');
+    expect(dns[0]!.plain).toContain('ПАО «Северный завод»');
+  });
+
+  it('case 1 message links the SenseLock runbook on the demo site', () => {
+    const key = firing().find((m) =>
+      m.buttons.some((b) => b.url.endsWith('/docs/errors/KodeksXmlSensLockStatus.md')),
+    );
+    expect(key?.plain).toContain('ООО «Акме»');
+    expect(key?.buttons.map((b) => b.url)).toContain('http://127.0.0.1:4321/status/acme/');
+  });
+
+  it('resolved messages reply to the firing ones and say the downtime', () => {
+    const resolved = demo.messages.filter((m) => m.plain.includes('Восстановлено'));
+    expect(resolved.length).toBeGreaterThanOrEqual(3);
+    for (const m of resolved) {
+      expect(m.reply_to_message_id).toBeDefined();
+      expect(m.plain).toMatch(/Простой \d+ мин/);
+    }
+  });
+
+  it('the demo printed every message it sent', () => {
+    expect(lines.filter((l) => l.includes('✉ Telegram'))).toHaveLength(demo.messages.length);
+  });
+});
+
+describe('demo scenario, site', () => {
+  it.skipIf(Boolean(noSite))(`pages are built${noSite ? ` — SKIPPED: ${noSite}` : ''}`, () => {
+    expect(demo.siteDir, lines.slice(-20).join('\n')).toBeDefined();
+    const page = (p: string) => join(demo.siteDir!, p, 'index.html');
+    for (const p of [
+      '',
+      'status/acme',
+      'status/vostok-stroy',
+      'status/severny-zavod',
+      'status/medcenter',
+      'docs/errors/KodeksXmlSensLockStatus.md',
+      'docs/errors/KodeksDnsResolve',
+    ])
+      expect(existsSync(page(p)), p).toBe(true);
+    const acme = readFileSync(page('status/acme'), 'utf8');
+    expect(acme).toContain('Акме');
+    // Private fields never reach the site.
+    expect(acme).not.toContain('USB Redirector');
+    expect(acme).not.toContain('@ipetrov');
+  });
+});
