@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DayAggregate } from '../../checker/store/schema.ts';
 import { elapsedMinutes, lastDays, localDay, monthLength } from '../src/lib/calendar.ts';
 import { minutesText, percent, plural, zoneLabel } from '../src/lib/format.ts';
-import { availability, dayMinutes, monthSla, windowMinutes } from '../src/lib/sla.ts';
+import { dayMinutes } from '../src/lib/sla.ts';
 import { isStale, worst } from '../src/lib/view.ts';
 
 const TZ = 'Europe/Moscow';
@@ -15,45 +15,19 @@ const agg = (down: number, noData = 0, maintenance = 0): DayAggregate => ({
   no_data_min: noData,
 });
 
-describe('availability = (T − M − D) / (T − M), no-data time left out', () => {
-  it.each([
-    ['all up', { total: 1440, maintenance: 0, down: 0, noData: 0 }, 100],
-    ['72 min down of a day', { total: 1440, maintenance: 0, down: 72, noData: 0 }, 95],
-    ['maintenance excluded', { total: 1440, maintenance: 240, down: 60, noData: 0 }, 95],
-    ['no-data is neither up nor down', { total: 1440, maintenance: 0, down: 60, noData: 240 }, 95],
-    ['nothing measured', { total: 1440, maintenance: 0, down: 0, noData: 1440 }, undefined],
-  ])('%s', (_name, minutes, expected) => {
-    const got = availability(minutes);
-    if (expected === undefined) expect(got).toBeUndefined();
-    else expect(got).toBeCloseTo(expected, 6);
-  });
-
+describe('daily bars', () => {
   it('a day without an aggregate is a day without data', () => {
     expect(dayMinutes(undefined, 1440)).toEqual({ total: 1440, maintenance: 0, down: 0, noData: 1440 });
+  });
+
+  it('minutes are clamped to the part of the day that has passed', () => {
+    expect(dayMinutes(agg(700, 0, 0), 565)).toEqual({ total: 565, maintenance: 0, down: 565, noData: 0 });
   });
 
   it('today counts only the minutes that have passed (09:25 МСК → 565)', () => {
     expect(elapsedMinutes('2026-11-28', NOW, TZ)).toBe(565);
     expect(elapsedMinutes('2026-11-27', NOW, TZ)).toBe(1440);
     expect(elapsedMinutes('2026-11-29', NOW, TZ)).toBe(0);
-  });
-
-  it('30-day window over daily aggregates', () => {
-    const days = new Map([['2026-11-25', agg(65)]]);
-    const m = windowMinutes((d) => days.get(d) ?? agg(0), '2026-11-28', 30, NOW, TZ);
-    expect(m.total).toBe(29 * 1440 + 565);
-    expect(m.down).toBe(65);
-  });
-
-  it('month budget: 99.5 % of November allows 216 min; 65 used leaves 151', () => {
-    const days = new Map([['2026-11-25', agg(65)]]);
-    const s = monthSla((d) => days.get(d) ?? agg(0), '2026-11-28', NOW, TZ, 99.5);
-    expect(s).toMatchObject({ month: '2026-11', target: 99.5, allowed: 216, remaining: 151 });
-  });
-
-  it('month budget already spent is negative', () => {
-    const s = monthSla(() => agg(100), '2026-11-28', NOW, TZ, 99.5);
-    expect(s.remaining).toBeLessThan(0);
   });
 });
 

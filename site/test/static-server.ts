@@ -26,10 +26,27 @@ async function isDir(p: string): Promise<boolean> {
   }
 }
 
-/** Serves `root` on 127.0.0.1 with an ephemeral port; resolves to its base URL and a close function. */
-export async function serveStatic(root: string): Promise<{ url: string; close: () => Promise<void> }> {
+/**
+ * Serves `root` on 127.0.0.1 with an ephemeral port; resolves to its base URL and a close function.
+ * `extra` maps URL paths to files outside root (test tools such as axe-core, served cacheable so that
+ * Chromium compiles them once).
+ */
+export async function serveStatic(
+  root: string,
+  extra: Record<string, string> = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const tool = extra[path];
+    if (tool) {
+      res
+        .writeHead(200, {
+          'content-type': TYPES[extname(tool)] ?? 'text/plain',
+          'cache-control': 'max-age=3600',
+        })
+        .end(await readFile(tool));
+      return;
+    }
     let file = join(root, normalize(path).replace(/^(\.\.[/\\])+/, ''));
     if (await isDir(file)) {
       if (!path.endsWith('/')) {

@@ -5,12 +5,13 @@
  */
 import type { Component, Severity } from '../../../checker/alerts/names.ts';
 import type { Client } from '../../../checker/config/schema.ts';
+import { type Days, type MonthSla, mergeDays, monthSla, uptime } from '../../../checker/sla/availability.ts';
 import type { Incident, OverallState } from '../../../checker/store/schema.ts';
 import { elapsedMinutes, lastDays, localDay } from './calendar.ts';
 import { dayText, minutesText } from './format.ts';
 import type { Inputs } from './inputs.ts';
 import { OVERALL_RANK, PUBLIC_COMPONENTS } from './labels.ts';
-import { availability, type DayLookup, dayMinutes, type MonthSla, monthSla, windowMinutes } from './sla.ts';
+import { dayMinutes } from './sla.ts';
 
 export interface DayBar {
   day: string;
@@ -102,8 +103,8 @@ export function isStale(at: number | undefined, now: number, intervalMs: number)
   return at === undefined || now - at > 3 * intervalMs;
 }
 
-function dayBar(day: string, lookup: DayLookup, elapsed: number): DayBar {
-  const m = dayMinutes(lookup(day), elapsed);
+function dayBar(day: string, days: Days, elapsed: number): DayBar {
+  const m = dayMinutes(days[day], elapsed);
   let level: DayBar['level'] = 'ok';
   if (m.down >= 60) level = 'major';
   else if (m.down > 0) level = 'minor';
@@ -175,7 +176,7 @@ export function clientView(client: Client, inputs: Inputs): ClientView {
     const s = state?.installations[inst.id];
     const itz = inst.timezone ?? tz;
     const today = localDay(now, itz);
-    const lookup: DayLookup = (day) => history?.get(day.slice(0, 7))?.installations[inst.id]?.[day];
+    const days = mergeDays(...[...(history?.values() ?? [])].map((m) => m.installations[inst.id]));
     let overall: OverallState = s?.overall ?? 'no_data';
     if (inMaintenance(inst.id) && overall !== 'no_data') overall = 'under_maintenance';
     const components: ComponentView[] = [];
@@ -194,10 +195,10 @@ export function clientView(client: Client, inputs: Inputs): ClientView {
       title: inst.title,
       overall,
       components,
-      bars: lastDays(today, BAR_DAYS).map((d) => dayBar(d, lookup, elapsedMinutes(d, now, itz))),
-      uptime30: availability(windowMinutes(lookup, today, 30, now, itz)),
-      uptime90: availability(windowMinutes(lookup, today, 90, now, itz)),
-      month: monthSla(lookup, today, now, itz, client.sla?.availability),
+      bars: lastDays(today, BAR_DAYS).map((d) => dayBar(d, days, elapsedMinutes(d, now, itz))),
+      uptime30: uptime(days, 30, itz, now).availability,
+      uptime90: uptime(days, 90, itz, now).availability,
+      month: monthSla(days, today.slice(0, 7), itz, now, client.sla?.availability),
     };
     const hosting = inst.hosting ? config.hostings[inst.hosting]?.title : undefined;
     if (hosting) view.hosting = hosting;
