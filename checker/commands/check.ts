@@ -10,7 +10,7 @@ import type { AlertEvent } from '../alerts/events.ts';
 import { type Diagnostic, formatDiagnostic } from '../config/diagnostics.ts';
 import { loadConfig } from '../config/load.ts';
 import { type CycleDeps, type CycleResult, runCycle } from '../cycle/run-cycle.ts';
-import { consoleNotifier } from '../notify/console.ts';
+import { consoleNotifier, printOutbox } from '../notify/console.ts';
 import { createTelegramClient, DEFAULT_API_ROOT, redact } from '../notify/telegram-client.ts';
 import type { TelegramLike } from '../notify/types.ts';
 import { formatResultsTable, progressLine } from '../run/report.ts';
@@ -172,6 +172,10 @@ export async function run(argv: string[], io: CommandIo, hooks: CheckHooks = {})
       ),
     );
     return 0;
+  }
+  if (v['dry-run'] && result.queued.length > 0) {
+    io.out('Сообщения, которые были бы поставлены в очередь:\n');
+    printOutbox(result.queued, (t) => io.out(hide(t)));
   }
   io.out(formatResultsTable(result.results));
   io.out(summary(result, store.name, v['dry-run']!, notify));

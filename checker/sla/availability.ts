@@ -111,3 +111,30 @@ export function lastDays(n: number, tz: string, now: number): string[] {
   }
   return out;
 }
+
+/**
+ * A client's calendar month: its installations' minutes added up (so availability is weighted by observed
+ * time) and the budgets summed — a client with two installations may be down twice as many
+ * installation-minutes as one with one.
+ */
+export function clientMonthSla(
+  installations: readonly Days[],
+  month: string,
+  tz: string,
+  now: number,
+  target?: number,
+): MonthSla {
+  const each = installations.map((d) => monthSla(d, month, tz, now, target));
+  const t = combine(each);
+  const out: MonthSla = { month, ...t, availability: availability(t) };
+  if (target !== undefined) {
+    const allowedMin = each.reduce((a, m) => a + (m.budget?.allowedMin ?? 0), 0);
+    out.budget = {
+      targetPercent: target,
+      allowedMin,
+      usedMin: t.downMin,
+      remainingMin: Math.max(0, allowedMin - t.downMin),
+    };
+  }
+  return out;
+}

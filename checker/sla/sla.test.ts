@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DayAggregate } from '../store/schema.ts';
 import { addSegment, emptyDay, segmentInterval } from './accounting.ts';
-import { availability, lastDays, monthSla, uptime } from './availability.ts';
+import { availability, clientMonthSla, lastDays, monthSla, uptime } from './availability.ts';
 import { addLatency, mergeHistograms, percentile } from './histogram.ts';
 import { dayStart, localDay, localMonth, MINUTE, splitByDay } from './time.ts';
 
@@ -117,6 +117,16 @@ describe('SLA', () => {
     expect(sla.availability).toBeCloseTo(((2880 - 120 - 60) / (2880 - 120)) * 100);
     expect(sla.budget?.allowedMin).toBeCloseTo((43_200 - 120) * 0.005);
     expect(sla.budget?.remainingMin).toBeCloseTo((43_200 - 120) * 0.005 - 60);
+  });
+
+  it("adds a client's installations up", () => {
+    const now = dayStart('2026-11-02', tz);
+    const a = { '2026-11-01': day({ down_min: 144 }) };
+    const b = { '2026-11-01': day({}) };
+    const sla = clientMonthSla([a, b], '2026-11', tz, now, 99);
+    expect(sla.availability).toBeCloseTo(95);
+    expect(sla.budget?.allowedMin).toBeCloseTo(2 * 432);
+    expect(sla.budget?.remainingMin).toBeCloseTo(2 * 432 - 144);
   });
 
   it('uptime over 30 days uses recorded days only; today counts up to now', () => {
