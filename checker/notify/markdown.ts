@@ -117,29 +117,60 @@ export function markdownInlineToTelegram(source: string, base?: string): string 
 }
 
 /**
- * The first block (paragraph or list) under the first of `headings` found in a runbook body,
- * shortened at a sentence or word to about `max` characters of Markdown.
+ * A short excerpt of a runbook: under the first of `headings` found in `body`, its first paragraph, or, when
+ * the section starts with a list, the first paragraphs of its first items (nested code and lists left out).
+ * A trailing sentence that only introduces what was left out («Шаблон:») is dropped. Returns Markdown of
+ * about `max` characters at most.
  */
 export function runbookExcerpt(body: string, headings: string[], max = 500): string | undefined {
   const lines = body.split(/\r?\n/);
   for (const heading of headings) {
     const start = lines.findIndex((l) => new RegExp(`^##\\s+${heading}\\s*#*\\s*$`, 'i').test(l.trim()));
     if (start < 0) continue;
-    const block: string[] = [];
-    for (const line of lines.slice(start + 1)) {
-      if (/^#{1,6}\s/.test(line)) break;
-      if (line.trim() === '') {
-        if (block.length > 0) break;
-        continue;
-      }
-      block.push(line);
-    }
-    if (block.length === 0) continue;
-    return shortenMarkdown(block.join('\n'), max);
+    let end = lines.findIndex((l, k) => k > start && /^#{1,2}\s/.test(l));
+    if (end < 0) end = lines.length;
+    const excerpt = firstBlock(lines.slice(start + 1, end).join('\n'), max);
+    if (excerpt) return excerpt;
   }
   return undefined;
 }
 
+function firstBlock(section: string, max: number): string | undefined {
+  const tokens = md.parse(section, {});
+  const first = tokens.find((t) => t.level === 0 && t.nesting !== -1);
+  if (!first) return undefined;
+  if (first.type === 'paragraph_open') {
+    const inline = tokens[tokens.indexOf(first) + 1];
+    return inline ? shortenMarkdown(dropLeadIn(inline.content), max) : undefined;
+  }
+  if (first.type !== 'bullet_list_open' && first.type !== 'ordered_list_open') return undefined;
+  const ordered = first.type === 'ordered_list_open';
+  const items: string[] = [];
+  let n = Number(first.attrGet('start') ?? 1);
+  for (let k = tokens.indexOf(first) + 1; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    if (t.level === 0) break; // the list ended
+    // The first paragraph of a top-level item: list(0) > item(1) > paragraph(2) > inline(3).
+    if (t.type === 'inline' && t.level === 3 && tokens[k - 1]?.type === 'paragraph_open') {
+      const prev = tokens[k - 2];
+      if (prev?.type !== 'list_item_open') continue;
+      const text = dropLeadIn(t.content.replace(/\s*\n\s*/g, ' '));
+      const line = `${ordered ? `${n++}.` : '-'} ${text}`;
+      if (items.length > 0 && [...items, line].join('\n').length > max) break;
+      items.push(line);
+      if (items.length >= 2) break;
+    }
+  }
+  return items.length > 0 ? shortenMarkdown(items.join('\n'), max) : undefined;
+}
+
+/** Drops a last sentence ending in a colon: it introduced a code block or list that is not in the excerpt. */
+function dropLeadIn(text: string): string {
+  const t = text.trim();
+  if (!t.endsWith(':')) return t;
+  const cut = t.slice(0, -1).search(/[.!?…)](?=\s)[^.!?…]*$/);
+  return cut > 0 ? t.slice(0, cut + 1) : t;
+}
 function shortenMarkdown(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text.slice(0, max);

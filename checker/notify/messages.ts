@@ -54,7 +54,7 @@ function title(f: MessageFacts): string {
 }
 
 function summary(f: MessageFacts): string | undefined {
-  return f.entry ? markdownInlineToTelegram(f.entry.summary, f.siteUrl) : undefined;
+  return f.entry ? markdownInlineToTelegram(f.entry.summary, `${f.siteUrl}/docs/errors/`) : undefined;
 }
 
 function clock(iso: string, f: MessageFacts): string {
@@ -82,7 +82,7 @@ function runbookLines(f: MessageFacts, max = 400): string[] {
   if (f.audience !== 'team' || !f.entry) return [];
   const excerpt = runbookExcerpt(f.entry.body, ['Что делать', 'Что означает'], max);
   if (!excerpt) return [];
-  const html = markdownToTelegram(excerpt, f.siteUrl);
+  const html = markdownToTelegram(excerpt, `${f.siteUrl}/docs/errors/`);
   return html ? [`<blockquote>${fitHtml(html, max + 200)}</blockquote>`] : [];
 }
 

@@ -1,5 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../alerts/catalog.ts';
 import type { AlertEvent } from '../alerts/events.ts';
+import { ALERT_NAMES } from '../alerts/names.ts';
 import { parseTelegramHtml } from '../testing/telegram-stand-in.ts';
 import { htmlToPlain } from './html.ts';
 import { renderEvents } from './render.ts';
@@ -216,5 +219,38 @@ describe('renderEvents', () => {
     const [team, client] = renderEvents([resolved], ctx);
     expect(team!.reply_to).toBe(g.find((i) => i.chat === '-1001234567890')!.id);
     expect(client!.reply_to).toBe(g.find((i) => i.chat === '-1009999')!.id);
+  });
+
+  it('every runbook in docs/errors gives valid messages of every kind, with a short excerpt', async () => {
+    const loaded = await loadCatalog(fileURLToPath(new URL('../../docs/errors', import.meta.url)));
+    expect(loaded.ok ? [] : loaded.diagnostics).toEqual([]);
+    if (!loaded.ok) return;
+    const real = { ...ctx, catalog: loaded.catalog };
+    for (const alert of ALERT_NAMES) {
+      const base = {
+        client: 'acme',
+        installation: 'main',
+        alert,
+        severity: 'critical' as const,
+        incident: `i-${alert}`,
+      };
+      const events: AlertEvent[] = [
+        { ...base, kind: 'firing', since: '2026-11-28T03:00:00Z', at: '2026-11-28T03:05:00Z' },
+        { ...base, kind: 'reminder', since: '2026-11-28T03:00:00Z', at: '2026-11-28T07:05:00Z' },
+        {
+          ...base,
+          kind: 'resolved',
+          since: '2026-11-28T03:00:00Z',
+          at: '2026-11-28T07:40:00Z',
+          durationMs: 1,
+        },
+        { ...grouped(3), alert },
+      ];
+      for (const item of renderEvents(events, real)) {
+        valid(item.text);
+        const quote = /<blockquote>([\s\S]*?)<\/blockquote>/.exec(item.text)?.[1] ?? '';
+        expect(htmlToPlain(quote).length, `${alert} excerpt`).toBeLessThan(700);
+      }
+    }
   });
 });
