@@ -51,33 +51,48 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   }
 
   const serve = !v['no-serve'];
-  let demo: DemoHandle;
+  // Ctrl-C at any moment: stop what runs, close the servers, remove the temporary folder.
+  const interrupted = new AbortController();
+  const onSignal = () => interrupted.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
-    demo = await runDemo({ cycles, intervalMs: intervalMs!, port, serve, root: ROOT, log: io.out });
-  } catch (err) {
-    io.err(`smart demo: ${(err as Error).message}`);
-    return 1;
-  }
-  printSummary(demo, io);
-  if (!serve || !demo.siteUrl) {
+    let demo: DemoHandle;
+    try {
+      demo = await runDemo({
+        cycles,
+        intervalMs: intervalMs!,
+        port,
+        serve,
+        root: ROOT,
+        log: io.out,
+        signal: interrupted.signal,
+      });
+    } catch (err) {
+      if (interrupted.signal.aborted) {
+        io.out('\nДемо прервано: серверы остановлены, временная папка удалена.');
+        return 130;
+      }
+      io.err(`smart demo: ${(err as Error).message}`);
+      return 1;
+    }
+    printSummary(demo, io);
+    if (!serve || !demo.siteUrl) {
+      await demo.stop();
+      io.out('Демо закончено, временная папка удалена.');
+      return 0;
+    }
+    io.out('Остановить: Ctrl-C');
+    if (!interrupted.signal.aborted)
+      await new Promise((resolve) => interrupted.signal.addEventListener('abort', resolve, { once: true }));
+    io.out('\nОстанавливаю серверы…');
     await demo.stop();
-    io.out('Демо закончено, временная папка удалена.');
+    io.out('Демо остановлено, временная папка удалена.');
     return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
-  io.out('Остановить: Ctrl-C');
-  await new Promise<void>((resolve) => {
-    const onSignal = () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      resolve();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
-  io.out('\nОстанавливаю серверы…');
-  await demo.stop();
-  io.out('Демо остановлено, временная папка удалена.');
-  return 0;
 }
 
 function printSummary(demo: DemoHandle, io: CommandIo): void {

@@ -41,6 +41,8 @@ export interface DemoOptions {
   log: (line: string) => void;
   /** The real clock (the last cycle happens at this time). */
   now?: () => Date;
+  /** Ctrl-C: stops between cycles or during the build; everything started is closed and removed. */
+  signal?: AbortSignal;
 }
 
 /** One cycle as the demo saw it. */
@@ -92,6 +94,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoHandle> {
   };
 
   try {
+    log('Запускаю поддельные установки Кодекса на 127.0.0.1, DNS-сервер и заглушку Telegram…');
     world = await startWorld((m) => {
       messages.push(m);
       printMessage(m, log);
@@ -129,7 +132,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoHandle> {
     const end = realNow();
     const cycles: DemoCycle[] = [];
     for (let i = 0; i < opts.cycles; i++) {
-      if (i > 0 && opts.intervalMs > 0) await sleep(opts.intervalMs);
+      opts.signal?.throwIfAborted();
+      if (i > 0 && opts.intervalMs > 0) await sleep(opts.intervalMs, undefined, { signal: opts.signal });
       const plan = planCycle(i, opts.cycles);
       const at = cycleTime(i, opts.cycles, end);
       world.apply(plan);
@@ -152,6 +156,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoHandle> {
       log(`   ${summary(result)}`);
     }
     log('');
+    opts.signal?.throwIfAborted();
 
     let siteDir: string | undefined;
     const missing = opts.build === false ? 'сборка сайта отключена' : siteMissing(opts.root);

@@ -16,6 +16,8 @@ export interface SiteBuildInputs {
   outDir: string;
   /** "Now" for the site's freshness texts (the demo's last cycle). */
   now?: Date;
+  /** Kills the build when aborted. */
+  signal?: AbortSignal;
 }
 
 /** Why the site cannot be built here, or undefined when it can. */
@@ -47,6 +49,7 @@ export function buildSite(inputs: SiteBuildInputs): Promise<{ code: number; outp
       cwd: inputs.root,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(inputs.signal ? { signal: inputs.signal } : {}),
     });
     let output = '';
     child.stdout.on('data', (d) => {
