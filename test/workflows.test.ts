@@ -136,7 +136,8 @@ describe('ci.yml and watchdog.yml', () => {
     expect(wf.on).toHaveProperty('pull_request');
     expect(wf.permissions).toEqual({ contents: 'read' });
     const runs = Object.values(wf.jobs).flatMap((j) => j.steps!.map((s) => s.run ?? ''));
-    expect(runs).toEqual(expect.arrayContaining(['npm run verify', 'npm test', 'npm run build']));
+    expect(runs).toEqual(expect.arrayContaining(['npm run verify', 'bash .ci/run', 'npm run build']));
+    expect(readFileSync(join(root, '.ci', 'run'), 'utf8')).toMatch(/^npm test$/m);
   });
 
   it('watchdog runs on its own schedule, never at :00, and calls smart watchdog', () => {
