@@ -1,7 +1,7 @@
 /**
  * The alert engine: one run's results in, the next status data and the events to notify out. Pure — files
  * are read before and written after by the cycle (checker/cycle). Replaying a run that was already applied
- * (same or older run time) changes nothing, so a retried commit never counts anything twice.
+ * (same or older run time per installation) changes nothing, so a retried commit never counts anything twice.
  *
  * Per installation see engine-installation.ts; here the run as a whole: hosting-wide grouping (two or more
  * installations of one hosting starting to fire the same alert in one run → one `grouped` event whose
@@ -71,7 +71,15 @@ export function advance(input: EngineInput): EngineOutput {
   const at = results.startedAt.toISOString();
   const atMs = results.startedAt.getTime();
   const touched: Touched = { heartbeat: false, states: new Set(), history: new Set(), incidents: new Set() };
-  if (previous.heartbeat && Date.parse(previous.heartbeat.started_at) >= atMs)
+  // Replays are detected per installation (its checked_at), so two checkers writing different installations
+  // at the same moment (--only, racing commits) both keep their results; the heartbeat and the operator
+  // events belong to the newest run only.
+  const newerThanHeartbeat = !previous.heartbeat || Date.parse(previous.heartbeat.started_at) < atMs;
+  const fresh = results.installations.filter((ir) => {
+    const prev = previous.states.get(ir.client)?.installations[ir.installation];
+    return !prev || Date.parse(prev.checked_at) < atMs;
+  });
+  if (fresh.length === 0 && (results.installations.length > 0 || !newerThanHeartbeat))
     return { next: previous, touched, events: [], replay: true };
 
   const next: StatusSnapshot = structuredClone(previous);
@@ -122,12 +130,14 @@ export function advance(input: EngineInput): EngineOutput {
     touched.states.add(client.id);
   }
 
-  events.push(...operatorEvents(input, at));
+  if (newerThanHeartbeat) events.push(...operatorEvents(input, at));
   events.push(...group(firing, at, incidents));
   events.push(...later);
 
-  next.heartbeat = heartbeat(input, next, at);
-  touched.heartbeat = true;
+  if (newerThanHeartbeat) {
+    next.heartbeat = heartbeat(input, next, at);
+    touched.heartbeat = true;
+  }
   for (const k of history.touched) touched.history.add(k);
   for (const k of incidents.touched) touched.incidents.add(k);
   return { next, touched, events, replay: false };
