@@ -77,13 +77,22 @@ function diagnosisLines(f: MessageFacts): string[] {
   return lines;
 }
 
+/** Rendered excerpts by runbook and size: a run renders the same runbook for many installations. */
+const excerpts = new WeakMap<AlertEntry, Map<string, string | undefined>>();
+
 /** A short excerpt of the runbook («Что делать», else «Что означает») as a quote, team only. */
 function runbookLines(f: MessageFacts, max = 400): string[] {
   if (f.audience !== 'team' || !f.entry) return [];
-  const excerpt = runbookExcerpt(f.entry.body, ['Что делать', 'Что означает'], max);
-  if (!excerpt) return [];
-  const html = markdownToTelegram(excerpt, `${f.siteUrl}/docs/errors/`);
-  return html ? [`<blockquote>${fitHtml(html, max + 200)}</blockquote>`] : [];
+  const cache = excerpts.get(f.entry) ?? new Map<string, string | undefined>();
+  excerpts.set(f.entry, cache);
+  const key = `${max} ${f.siteUrl}`;
+  if (!cache.has(key)) {
+    const excerpt = runbookExcerpt(f.entry.body, ['Что делать', 'Что означает'], max);
+    const html = excerpt ? markdownToTelegram(excerpt, `${f.siteUrl}/docs/errors/`) : '';
+    cache.set(key, html ? `<blockquote>${fitHtml(html, max + 200)}</blockquote>` : undefined);
+  }
+  const quote = cache.get(key);
+  return quote ? [quote] : [];
 }
 
 function internalLines(i: InstallationFacts): string[] {

@@ -37,10 +37,11 @@ export interface Route {
   thread?: number;
 }
 
+/** The runbook behind an operator message's «Что делать» button («back online» needs none). */
 const OPERATOR_RUNBOOK: Record<string, AlertName> = {
   checker_offline: 'SmartCheckerOffline',
-  checker_online: 'SmartCheckerOffline',
   checker_stale: 'SmartCheckerStale',
+  icmp_unavailable: 'KodeksIcmp',
 };
 
 /** The team chat for a client (its override, else the default), or undefined when none is configured. */

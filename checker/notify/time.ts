@@ -1,10 +1,25 @@
 /** Times and durations in messages: «06:00 МСК», «27.11 21:00 МСК», «4 ч 40 мин». */
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Intl formatters are slow to build; a run formats hundreds of times in one or two zones. */
+function formatter(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  let f = formatters.get(key);
+  if (!f) {
+    f = make();
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** The zone as people write it: МСК for Moscow, otherwise UTC±N. */
 export function zoneLabel(timeZone: string, at: Date): string {
   if (timeZone === 'Europe/Moscow') return 'МСК';
   const name =
-    new Intl.DateTimeFormat('en', { timeZone, timeZoneName: 'shortOffset' })
+    formatter(
+      `offset ${timeZone}`,
+      () => new Intl.DateTimeFormat('en', { timeZone, timeZoneName: 'shortOffset' }),
+    )
       .formatToParts(at)
       .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
   return name === 'GMT' || name === 'GMT+0' ? 'UTC' : name.replace(/^GMT/, 'UTC');
@@ -12,15 +27,19 @@ export function zoneLabel(timeZone: string, at: Date): string {
 
 function parts(at: Date, timeZone: string): { day: string; month: string; hour: string; minute: string } {
   const map: Record<string, string> = {};
-  for (const p of new Intl.DateTimeFormat('ru-RU', {
-    timeZone,
-    day: '2-digit',
-    month: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at))
-    map[p.type] = p.value;
+  const fmt = formatter(
+    `clock ${timeZone}`,
+    () =>
+      new Intl.DateTimeFormat('ru-RU', {
+        timeZone,
+        day: '2-digit',
+        month: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }),
+  );
+  for (const p of fmt.formatToParts(at)) map[p.type] = p.value;
   return { day: map.day ?? '', month: map.month ?? '', hour: map.hour ?? '', minute: map.minute ?? '' };
 }
 
