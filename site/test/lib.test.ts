@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DayAggregate } from '../../checker/store/schema.ts';
 import { elapsedMinutes, lastDays, localDay, monthLength } from '../src/lib/calendar.ts';
 import { minutesText, percent, plural, zoneLabel } from '../src/lib/format.ts';
+import { renderRunbook } from '../src/lib/markdown.ts';
 import { dayMinutes } from '../src/lib/sla.ts';
 import { isStale, worst } from '../src/lib/view.ts';
 
@@ -83,5 +84,22 @@ describe('overall state', () => {
     expect(isStale(NOW - 15 * 60_000, NOW, 300_000)).toBe(false);
     expect(isStale(NOW - 15 * 60_000 - 1, NOW, 300_000)).toBe(true);
     expect(isStale(undefined, NOW, 300_000)).toBe(true);
+  });
+});
+
+describe('runbook bodies', () => {
+  it('drop the leading h1, keep shell comments in code', () => {
+    const html = renderRunbook(
+      '# KodeksIcmp: title\n\n## Что делать\n\n```sh\n# a comment\nping host\n```\n\n# Late h1\n',
+    );
+    expect(html).not.toContain('<h1>');
+    expect(html).not.toContain('KodeksIcmp: title');
+    expect(html).toContain('<h2>Что делать</h2>');
+    expect(html).toContain('# a comment');
+    expect(html).toContain('<h2>Late h1</h2>');
+  });
+
+  it('render no raw HTML from a runbook', () => {
+    expect(renderRunbook('<script>alert(1)</script>')).not.toContain('<script>');
   });
 });
