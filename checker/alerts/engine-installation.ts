@@ -191,7 +191,12 @@ export function stepInstallation(s: InstallationStep): {
   });
 
   const state: InstallationState = {
-    overall: overallState(alerts, inst, inMaintenance),
+    overall: overallState(
+      alerts,
+      inst,
+      inMaintenance,
+      Object.values(s.checks).some((r) => r && r.status !== 'unknown'),
+    ),
     checked_at: at,
     components: componentsState(s, componentStatuses),
     checks: checksState(s),

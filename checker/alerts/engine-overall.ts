@@ -13,7 +13,8 @@
  *   is down and the direct path (by IP) is down too or does not exist;
  * - partial_outage when one path is down but the other works (DNS down, installation open by IP — case 2);
  * - degraded_performance for warnings: certificate, XML status unavailable, agent silent;
- * - operational otherwise; no_data before the first check.
+ * - no_data when nothing could be observed this run (every check unknown);
+ * - operational otherwise.
  */
 import type { Config } from '../config/schema.ts';
 import type { InstallationState, OverallState } from '../store/schema.ts';
@@ -47,8 +48,10 @@ export function overallState(
   alerts: InstallationState['alerts'],
   inst: Installation,
   inMaintenance: boolean,
+  observed = true,
 ): OverallState {
   if (inMaintenance) return 'under_maintenance';
+  if (!observed) return 'no_data';
   const firing = (n: AlertName) => alerts[n]?.state === 'firing';
   const directExists = Boolean(inst.ip || inst.probes.tcp);
   if (LICENCE.some(firing)) return 'major_outage';

@@ -320,6 +320,7 @@ describe('overall state', () => {
     ['XML status unreadable', { ...OK, kodeks_xml: 'fail:XML_INVALID' }, 'degraded_performance'],
     ['proxy down, IP works', { ...OK, http: 'fail' }, 'partial_outage'],
     ['proxy and IP down', { ...OK, http: 'fail', http_ip: 'fail' }, 'major_outage'],
+    ['nothing observable', { icmp: 'unknown', http: 'unknown' }, 'no_data'],
   ];
   for (const [name, spec, want] of cases) {
     it(name, () => {
