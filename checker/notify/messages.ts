@@ -2,6 +2,7 @@
  * The texts of alert messages in Telegram HTML. Pure: everything shown comes in through `MessageFacts`,
  * every user string is escaped here, and a message never exceeds Telegram's limit.
  */
+import { isIP } from 'node:net';
 import type { AlertEntry } from '../alerts/catalog.ts';
 import type { AlertName, Severity } from '../alerts/names.ts';
 import type { Diagnosis } from '../store/schema.ts';
@@ -70,7 +71,9 @@ function diagnosisLines(f: MessageFacts): string[] {
   const d = f.diagnosis;
   if (!d) return [];
   if (f.audience === 'client')
-    return d.workaround ? [`💡 <b>Что можно сделать сейчас:</b> ${escapeHtml(d.workaround)}`] : [];
+    return d.workaround
+      ? [`💡 <b>Что можно сделать сейчас:</b> ${escapeHtml(withoutAddresses(d.workaround))}`]
+      : [];
   const lines = [`🔎 <b>Вероятная причина:</b> ${escapeHtml(d.cause)}`];
   if (d.hint) lines.push(`🛠 <b>Что проверить:</b> ${escapeHtml(d.hint)}`);
   if (d.workaround) lines.push(`💡 <b>Пока не починили:</b> ${escapeHtml(d.workaround)}`);
@@ -93,6 +96,17 @@ function runbookLines(f: MessageFacts, max = 400): string[] {
   }
   const quote = cache.get(key);
   return quote ? [quote] : [];
+}
+
+const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b/g;
+const IPV6_LIKE = /\[?[0-9a-f]*:[0-9a-f:.]*:[0-9a-f.]*\]?/gi;
+
+/** Client chats never see addresses, even when a diagnosis text names one. */
+export function withoutAddresses(text: string): string {
+  const hidden = '(адрес сообщит менеджер)';
+  return text
+    .replace(IPV4, hidden)
+    .replace(IPV6_LIKE, (m) => (isIP(m.replace(/^\[|\]$/g, '')) === 6 ? hidden : m));
 }
 
 function internalLines(i: InstallationFacts): string[] {

@@ -94,6 +94,19 @@ describe('renderEvents', () => {
     expect(new Set(a).size).toBe(a.length);
   });
 
+  it('an address inside a diagnosis never reaches the client chat', () => {
+    const ev: AlertEvent = {
+      ...firing,
+      incident: 'inc-ip',
+      diagnosis: { ...dnsDiagnosis, workaround: 'Откройте https://203.0.113.10:8080/ или [2001:db8::10]' },
+    };
+    const [team, client] = renderEvents([ev], ctx);
+    expect(team!.text).toContain('https://203.0.113.10:8080/');
+    expect(htmlToPlain(client!.text)).toContain(
+      'Что можно сделать сейчас: Откройте https://(адрес сообщит менеджер)/ или (адрес сообщит менеджер)',
+    );
+  });
+
   it('a client-invisible alert never reaches the client chat', () => {
     const ev = { ...firing, alert: 'KodeksXmlStatusUnavailable' as const, severity: 'warning' as const };
     expect(renderEvents([ev], ctx).map((i) => i.chat)).toEqual(['-1001234567890']);
