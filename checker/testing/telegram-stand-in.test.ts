@@ -76,6 +76,17 @@ describe('Telegram Bot API stand-in', () => {
     expect(r).toEqual({ status: 400, body: { ok: false, error_code: 400, description } });
   });
 
+  it('reads multipart form bodies too', async () => {
+    const form = new FormData();
+    form.set('chat_id', '-100');
+    form.set('text', '<i>мультипарт</i>');
+    form.set('parse_mode', 'HTML');
+    form.set('message_thread_id', '5');
+    const res = await fetch(`${tg.apiRoot}/bot1:T/sendMessage`, { method: 'POST', body: form });
+    expect(((await res.json()) as { ok: boolean }).ok).toBe(true);
+    expect(tg.messages.at(-1)).toMatchObject({ plain: 'мультипарт', message_thread_id: 5 });
+  });
+
   it('counts the limit on the text people see, not on the markup', async () => {
     const r = await call('sendMessage', {
       chat_id: '-100',
