@@ -54,7 +54,11 @@ beforeAll(async () => {
 it('sends exactly one grouped notification for the hosting, and one resolved reply per installation', () => {
   // 10:05 is four hours after the firing message: remind_every (4h) reminds per installation.
   expect([...eventsAt.keys()]).toEqual(['06:05', '10:05', '10:40']);
-  expect(eventsAt.get('10:05')!.map((e) => e.kind)).toEqual(['reminder', 'reminder', 'reminder']);
+  const reminders = eventsAt.get('10:05')!;
+  expect(reminders.map((e) => e.kind)).toEqual(['reminder', 'reminder', 'reminder']);
+  // They carry the group, so the notifier can remind once per hosting.
+  expect(new Set(reminders.map((e) => (e.kind === 'reminder' ? e.group : undefined))).size).toBe(1);
+  expect(reminders[0]?.kind === 'reminder' && reminders[0].group).toBeTruthy();
   const [grouped, ...rest] = eventsAt.get('06:05')!;
   expect(rest).toEqual([]);
   if (grouped?.kind !== 'grouped') throw new Error(`expected a grouped event, got ${grouped?.kind}`);

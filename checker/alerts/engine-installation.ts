@@ -163,6 +163,7 @@ export function stepInstallation(s: InstallationStep): {
         });
       } else if (a.notified_at && !inMaintenance && atMs - Date.parse(a.notified_at) >= s.remindEveryMs) {
         a.notified_at = at;
+        const group = a.incident ? s.incidents.get(a.incident)?.group : undefined;
         events.push({
           kind: 'reminder',
           ...target,
@@ -172,6 +173,7 @@ export function stepInstallation(s: InstallationStep): {
           at,
           incident: a.incident ?? '',
           ...(diagnosis ? { diagnosis } : {}),
+          ...(group ? { group } : {}),
         });
       } else if (!a.notified_at) a.suppressed = parentsActive;
     }

@@ -47,6 +47,8 @@ export type AlertEvent =
       at: string;
       incident: string;
       diagnosis?: Diagnosis;
+      /** Group id when the firing message was a grouped one: reminders of one group come in the same run. */
+      group?: string;
     })
   | (EventTarget & {
       kind: 'resolved';
