@@ -170,7 +170,7 @@ export function groupedText(
   const first = items.map((i) => i.since).sort()[0] ?? f.now.toISOString();
   const head = [
     `${severitySign(f.severity)} <b>${escapeHtml(hosting.title)}: ${title(f)}</b>`,
-    `Затронуто установок: ${items.length} (клиентов: ${clients})`,
+    `Затронуто установок: ${items.length}${clients > 1 ? ` (клиентов: ${clients})` : ''}`,
     summary(f),
   ].filter(Boolean) as string[];
   const tail = [`🕒 С ${clock(first, f)} · ${escapeHtml(f.alert)}`];
