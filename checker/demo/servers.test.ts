@@ -1,67 +1,16 @@
-import { Resolver } from 'node:dns/promises';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.ts';
 import { agentReportSchema } from '../store/schema.ts';
-import { startDemoDns } from './dns-server.ts';
-import { refusedPort, startFakeKodeks } from './fake-kodeks.ts';
+import { refusedPort } from './refused-port.ts';
 import { acmeAgentReport, cycleTime, demoConfigYaml, MIN_CYCLES, planCycle } from './scenario.ts';
 import { startStaticServer } from './static-server.ts';
-import { createTestCa, issueServerCert } from './test-ca.ts';
 
-function get(
-  port: number,
-  path: string,
-  servername: string,
-  ca: string,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest({ host: '127.0.0.1', port, path, servername, ca: [ca] }, (res) => {
-      let body = '';
-      res.on('data', (d) => {
-        body += d;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-describe('fake Kodeks over HTTPS with the demo CA', () => {
-  const ca = createTestCa();
-  const cert = issueServerCert(ca, ['kodeks.acme.test']);
-
-  it('serves the XML status, verifiable with the demo CA, and the key can be pulled out', async () => {
-    const k = await startFakeKodeks({ title: 'Кодекс', tls: cert });
-    try {
-      const ok = await get(k.port, '/status.xml', 'kodeks.acme.test', ca.certPem);
-      expect(ok.status).toBe(200);
-      expect(ok.body).toContain('<senselock state="present"');
-      k.keyPresent = false;
-      expect((await get(k.port, '/status.xml', 'kodeks.acme.test', ca.certPem)).body).toContain(
-        '<senselock state="missing"',
-      );
-      expect((await get(k.port, '/', 'kodeks.acme.test', ca.certPem)).status).toBe(200);
-    } finally {
-      await k.close();
-    }
-  });
-
-  it('a certificate for another name does not verify', async () => {
-    const k = await startFakeKodeks({ title: 'Кодекс', tls: cert });
-    try {
-      await expect(get(k.port, '/', 'other.test', ca.certPem)).rejects.toThrow(/altnames|Hostname/i);
-    } finally {
-      await k.close();
-    }
-  });
-
-  it('the down installation refuses connections', async () => {
+describe('the down installation', () => {
+  it('refuses connections', async () => {
     const port = await refusedPort();
     const err = await new Promise<NodeJS.ErrnoException>((resolve) => {
       const s = connect(port, '127.0.0.1');
@@ -69,28 +18,6 @@ describe('fake Kodeks over HTTPS with the demo CA', () => {
       s.on('connect', () => s.destroy());
     });
     expect(err.code).toBe('ECONNREFUSED');
-  });
-});
-
-describe('demo DNS server', () => {
-  let dns: Awaited<ReturnType<typeof startDemoDns>>;
-  let resolver: Resolver;
-  beforeAll(async () => {
-    dns = await startDemoDns(['vostok.tekhexpert-cloud.test']);
-    resolver = new Resolver({ timeout: 1000, tries: 1 });
-    resolver.setServers([`127.0.0.1:${dns.port}`]);
-  });
-  afterAll(() => dns.close());
-
-  it('answers its names, fails them with SERVFAIL on demand, and recovers', async () => {
-    expect(await resolver.resolve4('vostok.tekhexpert-cloud.test')).toEqual(['127.0.0.1']);
-    dns.failing.add('vostok.tekhexpert-cloud.test');
-    await expect(resolver.resolve4('vostok.tekhexpert-cloud.test')).rejects.toMatchObject({
-      code: 'ESERVFAIL',
-    });
-    dns.failing.clear();
-    expect(await resolver.resolve4('vostok.tekhexpert-cloud.test')).toEqual(['127.0.0.1']);
-    await expect(resolver.resolve4('unknown.test')).rejects.toMatchObject({ code: 'ENOTFOUND' });
   });
 });
 

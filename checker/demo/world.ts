@@ -1,18 +1,20 @@
 /**
- * The demo's fake world on loopback: a test CA, five fake Kodeks installations (four HTTPS servers and one
- * port that refuses), a DNS server for their names and a Telegram Bot API stand-in. `apply` puts the world
- * into the state a cycle of the scenario needs; `close` stops everything.
+ * The demo's fake world on loopback, built from the same test servers the probe tests use
+ * (checker/testing/): a test CA, four fake Kodeks servers over HTTPS, one port that refuses, a DNS server
+ * for their names (dns2: no root, no dnsmasq) and a Telegram Bot API stand-in. `apply` puts the world into
+ * the state a cycle of the scenario needs; `close` stops everything.
  */
 import { icmpUnavailableReason, systemPing } from '../probes/ping-system.ts';
+import { startDnsServer } from '../testing/dns-server.ts';
+import { type FakeKodeks, startFakeKodeks } from '../testing/fake-kodeks.ts';
 import {
   type SentMessage,
   startTelegramStandIn,
   type TelegramStandIn,
 } from '../testing/telegram-stand-in.ts';
-import { type DemoDns, startDemoDns } from './dns-server.ts';
-import { type FakeKodeks, refusedPort, startFakeKodeks } from './fake-kodeks.ts';
+import { createTestCa } from '../testing/test-ca.ts';
+import { refusedPort } from './refused-port.ts';
 import { type CyclePlan, DEMO_HOSTS, type DemoPorts, HOSTING_HOSTS } from './scenario.ts';
-import { createTestCa, issueServerCert } from './test-ca.ts';
 
 /** The running fake world. */
 export interface DemoWorld {
@@ -31,22 +33,24 @@ export interface DemoWorld {
 export async function startWorld(onMessage: (m: SentMessage) => void): Promise<DemoWorld> {
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
-    // Close in reverse order of start; one failing close must not keep the others open.
+    // One failing close must not keep the others open.
     await Promise.allSettled(closers.reverse().map((c) => c()));
   };
   try {
-    const ca = createTestCa();
-    const https = async (name: string, title: string): Promise<FakeKodeks> => {
-      const server = await startFakeKodeks({ title, tls: issueServerCert(ca, [name]) });
+    const ca = createTestCa('SMART demo CA');
+    const https = async (host: string): Promise<FakeKodeks> => {
+      const server = await startFakeKodeks({ tls: ca.issue({ hosts: [host, '127.0.0.1'] }) });
       closers.push(() => server.close());
       return server;
     };
-    const healthy = await https(DEMO_HOSTS.healthy, 'Кодекс — Первая линия');
-    const acme = await https(DEMO_HOSTS.acme, 'Кодекс — Акме');
-    const vostok = await https(DEMO_HOSTS.vostok, 'Техэксперт — Восток-Строй');
-    const sz = await https(DEMO_HOSTS.sz, 'Кодекс — Северный завод');
+    const healthy = await https(DEMO_HOSTS.healthy);
+    const acme = await https(DEMO_HOSTS.acme);
+    const vostok = await https(DEMO_HOSTS.vostok);
+    const sz = await https(DEMO_HOSTS.sz);
     const down = await refusedPort();
-    const dns = await startDemoDns(Object.values(DEMO_HOSTS));
+    const dns = await startDnsServer(
+      Object.fromEntries(Object.values(DEMO_HOSTS).map((h) => [h, ['127.0.0.1']])),
+    );
     closers.push(() => dns.close());
     const telegram = await startTelegramStandIn({ onMessage });
     closers.push(() => telegram.close());
@@ -60,12 +64,15 @@ export async function startWorld(onMessage: (m: SentMessage) => void): Promise<D
         sz: sz.port,
         down,
       },
-      caPem: ca.certPem,
+      caPem: ca.caPem,
       telegram,
       ...(icmpUnavailable ? { icmpUnavailable } : {}),
       apply(plan) {
-        acme.keyPresent = plan.keyPresent;
-        setFailing(dns, plan.hostingDnsDown ? HOSTING_HOSTS : []);
+        acme.state.key = plan.keyPresent ? 'present' : 'absent';
+        for (const host of HOSTING_HOSTS) {
+          if (plan.hostingDnsDown) dns.modes.set(host, 'servfail');
+          else dns.modes.delete(host);
+        }
       },
       close,
     };
@@ -73,9 +80,4 @@ export async function startWorld(onMessage: (m: SentMessage) => void): Promise<D
     await close();
     throw err;
   }
-}
-
-function setFailing(dns: DemoDns, names: string[]): void {
-  dns.failing.clear();
-  for (const n of names) dns.failing.add(n);
 }
