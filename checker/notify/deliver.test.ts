@@ -270,4 +270,68 @@ describe('deliverOutbox against the Bot API stand-in', () => {
     );
     expect(JSON.stringify(r)).not.toContain('WRONG');
   });
+
+  it('case 2: one grouped message for the hosting at 06:00, each resolution at 10:40 replies to it', async () => {
+    const six = new Date('2026-11-28T03:00:00Z');
+    const items = [
+      { client: 'acme', installation: 'main' },
+      { client: 'acme', installation: 'reserve' },
+    ].map((i) => ({
+      ...i,
+      hosting: 'tekhexpert-cloud',
+      since: six.toISOString(),
+      incident: `dns-${i.installation}`,
+    }));
+    const diagnosis = {
+      rule: 'dns_down_ip_ok',
+      alert: 'KodeksDnsResolve' as const,
+      cause: 'DNS не отвечает, установка доступна по IP-адресу',
+      hint: 'Напишите в поддержку хостинга',
+      workaround: 'Входите по IP-адресу',
+    };
+    const group: AlertEvent = {
+      kind: 'grouped',
+      hosting: 'tekhexpert-cloud',
+      alert: 'KodeksDnsResolve',
+      severity: 'critical',
+      at: '2026-11-28T03:10:00Z',
+      group: 'g-dns',
+      items,
+      diagnosis,
+    };
+    const run1 = await deliverOutbox(queue([group], new Date(group.at)), {
+      telegram: client(),
+      now: new Date(group.at),
+    });
+    expect(tg.messages.map((m) => m.chat_id)).toEqual(['-1001234567890', '-1009999']);
+    expect(tg.messages[0]!.plain).toContain(
+      'Техэксперт.Облако: Имя установки не разрешается в DNS\nЗатронуто установок: 2',
+    );
+    const end = new Date('2026-11-28T07:40:00Z');
+    const resolvedEvents: AlertEvent[] = items.map((i) => ({
+      kind: 'resolved',
+      client: i.client,
+      installation: i.installation,
+      alert: 'KodeksDnsResolve',
+      severity: 'critical',
+      since: i.since,
+      at: end.toISOString(),
+      durationMs: end.getTime() - six.getTime(),
+      incident: i.incident,
+      group: 'g-dns',
+    }));
+    const run2 = await deliverOutbox(queue(resolvedEvents, end, run1.outbox), {
+      telegram: client(),
+      now: end,
+    });
+    expect(run2).toMatchObject({ sent: 4, failed: 0 });
+    const replies = tg.messages.slice(2);
+    expect(replies.map((m) => [m.chat_id, m.reply_to_message_id])).toEqual([
+      ['-1001234567890', 1],
+      ['-1009999', 1],
+      ['-1001234567890', 1],
+      ['-1009999', 1],
+    ]);
+    expect(replies[0]!.plain).toContain('Простой 4 ч 40 мин: с 06:00 до 10:40 МСК');
+  });
 });
