@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,9 @@ import type { Config } from '../config/schema.ts';
 import { createTelegramClient } from '../notify/telegram-client.ts';
 import { serialize } from '../store/files.ts';
 import { createFsStore } from '../store/fs.ts';
+import { createGithubStore } from '../store/github.ts';
 import type { Heartbeat } from '../store/schema.ts';
+import { startGithubStandIn } from '../testing/github-stand-in.ts';
 import { startTelegramStandIn, type TelegramStandIn } from '../testing/telegram-stand-in.ts';
 import type { CommandIo } from './io.ts';
 import { decideWatchdog, run, watchdogPass } from './watchdog.ts';
@@ -169,5 +172,49 @@ describe('smart watchdog (command)', () => {
     const io: CommandIo = { out: () => {}, err: (l) => err.push(l), isTty: false, env: {}, cwd: root };
     expect(await run(['--store', 'ftp'], io)).toBe(2);
     expect(err.join('\n')).toContain('usage: smart watchdog');
+  });
+});
+
+describe('smart watchdog --store github --notify telegram (as watchdog.yml runs it)', () => {
+  it('reads the heartbeat from the status branch, tells Telegram once, commits its memory, prints no secret', async () => {
+    const gh = await startGithubStandIn({ token: 'gh-secret-token' });
+    const tg = await startTelegramStandIn({ token: '999:tg-secret-token' });
+    const dir = mkdtempSync(join(tmpdir(), 'smart-watchdog-gh-'));
+    try {
+      const repository = `${gh.owner}/${gh.repo}`;
+      const store = createGithubStore({ token: 'gh-secret-token', repository, apiUrl: gh.url });
+      await store.update(
+        'seed',
+        async () => new Map([['heartbeat.json', serialize(heartbeat('2020-01-01T00:00:00Z'))]]),
+      );
+      writeFileSync(join(dir, 'installations.yaml'), CONFIG);
+      const out: string[] = [];
+      const io: CommandIo = {
+        out: (l) => out.push(l),
+        err: (l) => out.push(l),
+        isTty: false,
+        cwd: dir,
+        env: {
+          GITHUB_TOKEN: 'gh-secret-token',
+          GITHUB_REPOSITORY: repository,
+          GITHUB_API_URL: gh.url,
+          TELEGRAM_BOT_TOKEN: tg.token,
+          TELEGRAM_API_ROOT: tg.apiRoot,
+        },
+      };
+      const argv = ['--store', 'github', '--notify', 'telegram', '--docs', join(root, 'docs', 'errors')];
+      expect(await run(argv, io)).toBe(0);
+      expect(await run(argv, io)).toBe(0);
+      expect(tg.messages).toHaveLength(1);
+      expect(tg.messages[0]!.plain).toContain('проверки давно не запускались');
+      const memory = execFileSync('git', ['--git-dir', gh.repoDir, 'show', 'status:watchdog.json'], {
+        encoding: 'utf8',
+      });
+      expect(JSON.parse(memory).stale_run_id).toBe('run-2020-01-01T00:00:00Z');
+      expect(out.join('\n')).not.toMatch(/secret-token/);
+    } finally {
+      await Promise.all([gh.close(), tg.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
