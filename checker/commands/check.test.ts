@@ -165,7 +165,7 @@ describe('smart check', () => {
     await writeFile(file, '{"schema": 1, "client": "bravo", "installations": {');
     const r = io();
     expect(await run([...args, '--notify', 'none'], r.value, clock(7))).toBe(1);
-    expect(r.err.join('\n')).toMatch(/state\/bravo\.json: not valid JSON/);
+    expect(r.err.join('\n')).toMatch(/^smart check: status\/state\/bravo\.json: not valid JSON/);
     expect(await readFile(file, 'utf8')).toBe('{"schema": 1, "client": "bravo", "installations": {');
     expect((await json('heartbeat.json')).started_at).not.toBe(new Date(START + 35 * 60_000).toISOString());
 

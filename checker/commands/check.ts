@@ -14,6 +14,7 @@ import { consoleNotifier, printOutbox } from '../notify/console.ts';
 import { createTelegramClient, DEFAULT_API_ROOT, redact } from '../notify/telegram-client.ts';
 import type { TelegramLike } from '../notify/types.ts';
 import { formatResultsTable, progressLine } from '../run/report.ts';
+import { StatusFileError } from '../store/files.ts';
 import { createFsStore } from '../store/fs.ts';
 import { createGithubStore } from '../store/github.ts';
 import type { StatusStore } from '../store/types.ts';
@@ -149,7 +150,10 @@ export async function run(argv: string[], io: CommandIo, hooks: CheckHooks = {})
     });
   } catch (err) {
     if (progressShown) process.stdout.write('\n');
-    io.err(`smart check: ${hide((err as Error).message)}`);
+    // A status file's path is relative to the store: say which store (status/… or owner/repo@status:…).
+    const label = v.store === 'fs' ? `${v['status-dir']!.replace(/\/+$/, '')}/` : `${store.name}:`;
+    const where = err instanceof StatusFileError ? label : '';
+    io.err(`smart check: ${where}${hide((err as Error).message)}`);
     io.err('the run stopped: no status file was changed by it');
     return 1;
   }
