@@ -1,4 +1,6 @@
+import type { SecureContext } from 'node:tls';
 import type { Client, Config, Installation, Probes } from '../config/schema.ts';
+import type { HttpPool } from './http-pool.ts';
 import type { NameLookup } from './names.ts';
 import type { CheckId, ProbeResult, ProbeType } from './types.ts';
 
@@ -33,6 +35,10 @@ export interface ProbeContext {
   lookup: NameLookup;
   /** Extra trusted CA certificates in PEM (tests; production uses the system store). */
   ca?: string[];
+  /** HTTP connections of the run (kept alive between the checks of one origin). */
+  httpPool?: HttpPool;
+  /** One TLS context for the whole run (trust store parsed once, not per connection). */
+  secureContext?: SecureContext;
   /** The system ping. */
   ping: PingFn;
   /** False when the run found ICMP unusable from here: icmp checks report ICMP_UNAVAILABLE. */

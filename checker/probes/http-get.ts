@@ -1,8 +1,8 @@
-import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
-import { Agent, buildConnector } from 'undici';
+import type { Readable } from 'node:stream';
+import type { SecureContext } from 'node:tls';
+import { createHttpPool, type HttpPool } from './http-pool.ts';
 import type { NameLookup } from './names.ts';
-import { messageFor, type Phase, toProbeError } from './net-errors.ts';
+import { type Phase, toProbeError } from './net-errors.ts';
 import { ProbeError } from './result.ts';
 
 /** What a bounded GET observed (the final response after redirects). */
@@ -11,15 +11,12 @@ export interface HttpOutcome {
   /** Final URL after redirects (operator evidence only). */
   url: string;
   redirects: number;
-  /** The address the connection went to. */
+  /** The address the request went to (resolved or pinned). */
   remoteAddress: string | undefined;
   /** Body bytes, when asked for (at most maxBody). */
   body?: Buffer;
   /** Content-Type header of the final response. */
   contentType?: string;
-  /** For https: whether the certificate chain and name were valid (the http probe does not judge them). */
-  tlsAuthorized?: boolean;
-  tlsError?: string;
 }
 
 /** Options of one bounded GET. */
@@ -37,74 +34,40 @@ export interface HttpGetOptions {
   /** Statuses that are accepted as they are (a redirect listed here is not followed). */
   accept: readonly number[];
   maxRedirects: number;
+  /** The run's connection pool; without one, a private pool is made and closed afterwards. */
+  pool?: HttpPool;
   ca?: string[];
+  secureContext?: SecureContext;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
- * GET with a hard stop: names go through `lookup` (never another path), at most `maxRedirects` hops,
- * the body is capped, and the abort signal ends everything (connect, headers, a trickling body).
- * Certificates are recorded, not enforced: judging them is the tls probe's job.
+ * GET with a hard stop: names go through `lookup` (never another path), at most `maxRedirects` hops, the body
+ * is capped, and the abort signal ends everything (connect, headers, a trickling body).
  */
 export async function httpGet(opts: HttpGetOptions): Promise<HttpOutcome> {
+  const pool = opts.pool ?? createHttpPool(opts);
   let phase: Phase = 'resolve';
   let remoteAddress: string | undefined;
-  let tlsAuthorized: boolean | undefined;
-  let tlsError: string | undefined;
-  const baseConnect = buildConnector({
-    rejectUnauthorized: false,
-    ...(opts.ca && { ca: opts.ca }),
-    timeout: opts.timeoutMs,
-    // Node's net.connect calls this with { all: true } when autoSelectFamily is on.
-    lookup: (hostname: string, options: { all?: boolean }, cb: (...a: unknown[]) => void) => {
-      const pinned =
-        opts.pin && hostname.toLowerCase() === opts.pin.host.toLowerCase() ? opts.pin.address : undefined;
-      const found = pinned
-        ? Promise.resolve([{ address: pinned, family: pinned.includes(':') ? 6 : 4 }])
-        : opts.lookup(hostname, opts.signal);
-      found.then(
-        (list) => {
-          phase = 'connect';
-          const first = list[0];
-          if (!first) return cb(new ProbeError('DNS_NODATA', messageFor('DNS_NODATA')));
-          if (options.all) cb(null, list);
-          else cb(null, first.address, first.family);
-        },
-        (err) => cb(err),
-      );
-    },
-  } as buildConnector.BuildOptions);
-  const agent = new Agent({
-    connections: 1,
-    headersTimeout: opts.timeoutMs,
-    bodyTimeout: opts.timeoutMs,
-    connect: (options, cb) => {
-      baseConnect(options, (err, socket) => {
-        if (err || !socket) return cb(err ?? new Error('no socket'), null);
-        phase = 'exchange';
-        remoteAddress = (socket as Socket).remoteAddress;
-        const tls = socket as TLSSocket;
-        if (typeof tls.authorized === 'boolean') {
-          tlsAuthorized = tls.authorized;
-          tlsError = tls.authorizationError ? String(tls.authorizationError) : undefined;
-        }
-        cb(null, socket);
-      });
-    },
-  });
   try {
     let url = new URL(opts.url);
     const seen = new Set<string>([url.href]);
     for (let redirects = 0; ; redirects++) {
       phase = 'resolve';
-      const res = await agent.request({
+      const host = url.hostname.replace(/^\[|\]$/g, '');
+      const pinned = opts.pin && host.toLowerCase() === opts.pin.host.toLowerCase() ? opts.pin : undefined;
+      // Resolve first (cached for the run): a DNS failure is reported as such, and the address is evidence.
+      remoteAddress = pinned ? pinned.address : (await opts.lookup(host, opts.signal))[0]?.address;
+      phase = 'connect';
+      const res = await pool.agent(pinned).request({
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: 'GET',
         headers: { 'user-agent': 'smart-status-checker', accept: '*/*' },
         signal: opts.signal,
       });
+      phase = 'exchange';
       const location = res.headers.location;
       if (REDIRECTS.has(res.statusCode) && !opts.accept.includes(res.statusCode) && location) {
         discard(res.body);
@@ -130,8 +93,6 @@ export async function httpGet(opts: HttpGetOptions): Promise<HttpOutcome> {
         remoteAddress,
         contentType:
           typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : undefined,
-        tlsAuthorized,
-        tlsError,
       };
       if (!opts.readBody) {
         discard(res.body);
@@ -153,16 +114,16 @@ export async function httpGet(opts: HttpGetOptions): Promise<HttpOutcome> {
       return outcome;
     }
   } catch (err) {
-    const e = toProbeError(err, phase, opts.signal.aborted);
+    const e = toProbeError(err, phase === 'connect' ? 'exchange' : phase, opts.signal.aborted);
     if (remoteAddress) e.evidence.address = remoteAddress;
     throw e;
   } finally {
-    agent.destroy().catch(() => {});
+    if (!opts.pool) pool.close().catch(() => {});
   }
 }
 
 /** Drops a response body without reading it; undici reports the abort as an error that nobody needs. */
-function discard(body: NodeJS.ReadableStream & { destroy: () => void }): void {
+function discard(body: Readable): void {
   body.on('error', () => {});
   body.destroy();
 }

@@ -54,14 +54,14 @@ async function runHttp(
       accept: settings.expect,
       maxRedirects: settings.max_redirects,
       ca: ctx.ca,
+      secureContext: ctx.secureContext,
+      pool: ctx.httpPool,
     });
     const evidence = {
       url: res.url,
       address: res.remoteAddress ?? null,
       http_status: res.status,
       redirects: res.redirects,
-      ...(res.tlsAuthorized !== undefined && { tls_authorized: res.tlsAuthorized }),
-      ...(res.tlsError && { tls_error: res.tlsError }),
     };
     if (!settings.expect.includes(res.status)) {
       return fail(

@@ -32,6 +32,8 @@ async function runXml(ctx: ProbeContext, settings: XmlSettings): Promise<ProbeRe
       accept: [200],
       maxRedirects: 5,
       ca: ctx.ca,
+      secureContext: ctx.secureContext,
+      pool: ctx.httpPool,
     });
     const base = { url: res.url, http_status: res.status, select: settings.select };
     if (res.status !== 200)

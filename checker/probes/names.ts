@@ -33,15 +33,11 @@ export async function queryResolver(
         if (found.length === 0) throw new ProbeError('DNS_NODATA', messageFor('DNS_NODATA'));
         return found.map((a) => a.address);
       }
-      const r = new Resolver({ timeout: Math.max(50, timeoutMs), tries: 1 });
-      r.setServers([resolver]);
-      const onAbort = () => r.cancel();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        return type === 'A' ? await r.resolve4(host) : await r.resolve6(host);
-      } finally {
-        signal?.removeEventListener('abort', onAbort);
-      }
+      const c = channel(resolver, timeoutMs);
+      return await c.limit(
+        () => (type === 'A' ? c.resolver.resolve4(host) : c.resolver.resolve6(host)),
+        signal,
+      );
     } catch (err) {
       const e = toProbeError(err, 'resolve', signal?.aborted ?? false);
       e.evidence.resolver = resolver;
@@ -52,6 +48,47 @@ export async function queryResolver(
     const e = new ProbeError('DNS_TIMEOUT', messageFor('DNS_TIMEOUT'), { resolver });
     return e;
   });
+}
+
+/** Queries in flight to one DNS server at most: a burst of 1,000 would overflow its UDP receive buffer. */
+export const MAX_DNS_IN_FLIGHT = 64;
+
+interface Channel {
+  resolver: Resolver;
+  limit: <T>(work: () => Promise<T>, signal?: AbortSignal) => Promise<T>;
+}
+
+const channels = new Map<string, Channel>();
+
+/**
+ * One c-ares channel per resolver and timeout, reused by every query (creating one per query costs more CPU
+ * than the query), with at most MAX_DNS_IN_FLIGHT queries outstanding. A query ends at its own timeout; the
+ * caller's signal ends the wait earlier (and drops a query still waiting for its turn).
+ */
+function channel(server: string, timeoutMs: number): Channel {
+  const key = `${server}|${timeoutMs}`;
+  const known = channels.get(key);
+  if (known) return known;
+  const resolver = new Resolver({ timeout: Math.max(50, timeoutMs), tries: 1 });
+  resolver.setServers([server]);
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  const limit = async <T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> => {
+    if (active >= MAX_DNS_IN_FLIGHT) {
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    }
+    active++;
+    try {
+      if (signal?.aborted) throw new ProbeError('DNS_TIMEOUT', messageFor('DNS_TIMEOUT'));
+      return await work();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+  const c = { resolver, limit };
+  channels.set(key, c);
+  return c;
 }
 
 /**

@@ -1,4 +1,6 @@
-import { checkServerIdentity, connect, type PeerCertificate, type TLSSocket } from 'node:tls';
+import type { X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
+import { connect, type TLSSocket } from 'node:tls';
 import type { Probes } from '../config/schema.ts';
 import type { Probe, ProbeContext } from './context.ts';
 import { urlHost } from './context.ts';
@@ -35,7 +37,7 @@ async function runTls(ctx: ProbeContext, settings: TlsSettings): Promise<ProbeRe
         port,
         servername,
         rejectUnauthorized: false,
-        ...(ctx.ca && { ca: ctx.ca }),
+        ...(ctx.secureContext ? { secureContext: ctx.secureContext } : ctx.ca && { ca: ctx.ca }),
       });
       socket = sock;
       const onAbort = () => sock.destroy(new Error('aborted'));
@@ -49,7 +51,14 @@ async function runTls(ctx: ProbeContext, settings: TlsSettings): Promise<ProbeRe
         reject(err);
       });
     });
-    return judge(s.getPeerCertificate(), s, servername, settings.warn_days, ctx.now(), since(start), {
+    const cert = s.getPeerX509Certificate();
+    if (!cert)
+      return fail(since(start), 'TLS_ERROR', 'Сервер не предъявил сертификат.', {
+        address: first.address,
+        port,
+      });
+    const verifyError = s.authorizationError ? String(s.authorizationError) : undefined;
+    return judgeCertificate(cert, verifyError, servername, settings.warn_days, ctx.now(), since(start), {
       address: first.address,
       port,
     });
@@ -61,30 +70,32 @@ async function runTls(ctx: ProbeContext, settings: TlsSettings): Promise<ProbeRe
   }
 }
 
-function judge(
-  cert: PeerCertificate,
-  socket: TLSSocket,
+/** Judges a server certificate (pure apart from parsing): expired, not yet valid, wrong name, untrusted, expiring. */
+export function judgeCertificate(
+  cert: X509Certificate,
+  verifyError: string | undefined,
   servername: string,
   warnDays: number,
   now: Date,
   latency: number,
   base: Record<string, string | number>,
 ): ProbeResult {
-  if (!cert?.valid_to) return fail(latency, 'TLS_ERROR', 'Сервер не предъявил сертификат.', base);
-  const notAfter = Date.parse(cert.valid_to);
-  const notBefore = Date.parse(cert.valid_from);
+  const notAfter = Date.parse(cert.validTo);
+  const notBefore = Date.parse(cert.validFrom);
   const daysLeft = Math.floor((notAfter - now.getTime()) / DAY);
   const evidence = {
     ...base,
-    subject: cn(cert.subject?.CN),
-    issuer: cn(cert.issuer?.CN),
+    subject: cert.subject.replace(/\n/g, ', ').slice(0, 200),
+    issuer: cert.issuer.replace(/\n/g, ', ').slice(0, 200),
     valid_from: new Date(notBefore).toISOString(),
     valid_to: new Date(notAfter).toISOString(),
     days_left: daysLeft,
-    ...(cert.subjectaltname && { san: cert.subjectaltname.slice(0, 300) }),
-    ...(socket.authorizationError && { verify_error: String(socket.authorizationError) }),
+    ...(cert.subjectAltName && { san: cert.subjectAltName.slice(0, 300) }),
+    ...(verifyError && { verify_error: verifyError }),
   };
-  const verifyError = socket.authorizationError ? String(socket.authorizationError) : undefined;
+  const nameOk = isIP(servername)
+    ? cert.checkIP(servername) !== undefined
+    : cert.checkHost(servername) !== undefined;
   if (notAfter <= now.getTime() || verifyError === 'CERT_HAS_EXPIRED')
     return fail(
       latency,
@@ -94,7 +105,7 @@ function judge(
     );
   if (notBefore > now.getTime() || verifyError === 'CERT_NOT_YET_VALID')
     return fail(latency, 'TLS_NOT_YET_VALID', 'Сертификат ещё не начал действовать.', evidence);
-  if (checkServerIdentity(servername, cert) !== undefined)
+  if (!nameOk)
     return fail(
       latency,
       'TLS_HOSTNAME',
@@ -111,9 +122,4 @@ function judge(
   if (daysLeft < warnDays)
     return fail(latency, 'TLS_EXPIRING', `Сертификат истекает через ${daysLeft} дн.`, evidence);
   return ok(latency, `Сертификат действителен ещё ${daysLeft} дн.`, evidence);
-}
-
-function cn(v: string | string[] | undefined): string | null {
-  if (v === undefined) return null;
-  return Array.isArray(v) ? v.join(', ') : v;
 }

@@ -1,6 +1,8 @@
+import { createSecureContext } from 'node:tls';
 import type { Client, Config, Installation } from '../config/schema.ts';
 import type { CheckTask, PingFn, ProbeContext } from '../probes/context.ts';
 import { httpGet } from '../probes/http-get.ts';
+import { createHttpPool } from '../probes/http-pool.ts';
 import { createNameLookup, type NameLookup } from '../probes/names.ts';
 import { toProbeError } from '../probes/net-errors.ts';
 import { icmpUnavailableReason, systemPing } from '../probes/ping-system.ts';
@@ -94,43 +96,53 @@ export async function runChecks(
   }
 
   const limiter = createLimiter(concurrency, perHost);
+  const secureContext = createSecureContext(deps.ca ? { ca: deps.ca } : {});
+  const httpPool = createHttpPool({ lookup, timeoutMs: timeout, secureContext });
   const readAgentReport =
     deps.readAgentReport ?? (async () => Promise.reject(new Error('no agent report reader in this run')));
   let done = 0;
-  const installations = await Promise.all(
-    planned.map(async (p): Promise<InstallationResults> => {
-      const base = {
-        config,
-        client: p.client,
-        installation: p.installation,
-        timeoutMs: timeout,
-        maxBody,
-        lookup,
-        ca: deps.ca,
-        ping: pingFn,
-        icmpAvailable: !icmpReason,
-        readAgentReport,
-        now,
-      };
-      const results = await Promise.all(
-        p.tasks.map(async (task) => {
-          const result =
-            task.check === 'agent' && !deps.readAgentReport
-              ? unknown(0, 'SKIPPED', 'Отчёты агента в этом запуске не читаются.')
-              : await limiter.run(task.host?.toLowerCase(), () => runWithTimeout(task, base, timeout));
-          done++;
-          opts.onProgress?.(done, total);
-          return [task.check, result] as const;
-        }),
-      );
-      results.sort((a, b) => CHECK_IDS.indexOf(a[0]) - CHECK_IDS.indexOf(b[0]));
-      return {
-        client: p.client.id,
-        installation: p.installation.id,
-        checks: Object.fromEntries(results) as Partial<Record<CheckId, ProbeResult>>,
-      };
-    }),
-  );
+  let installations: InstallationResults[];
+  try {
+    installations = await Promise.all(
+      planned.map(async (p): Promise<InstallationResults> => {
+        const base = {
+          config,
+          client: p.client,
+          installation: p.installation,
+          timeoutMs: timeout,
+          maxBody,
+          lookup,
+          ca: deps.ca,
+          secureContext,
+          httpPool,
+          ping: pingFn,
+          icmpAvailable: !icmpReason,
+          readAgentReport,
+          now,
+        };
+        const results = await Promise.all(
+          p.tasks.map(async (task) => {
+            const result =
+              task.check === 'agent' && !deps.readAgentReport
+                ? unknown(0, 'SKIPPED', 'Отчёты агента в этом запуске не читаются.')
+                : await limiter.run(task.host?.toLowerCase(), () => runWithTimeout(task, base, timeout));
+            done++;
+            opts.onProgress?.(done, total);
+            return [task.check, result] as const;
+          }),
+        );
+        results.sort((a, b) => CHECK_IDS.indexOf(a[0]) - CHECK_IDS.indexOf(b[0]));
+        return {
+          client: p.client.id,
+          installation: p.installation.id,
+          checks: Object.fromEntries(results) as Partial<Record<CheckId, ProbeResult>>,
+        };
+      }),
+    );
+  } finally {
+    // Closing waits for nothing: sockets are destroyed, never drained.
+    httpPool.close().catch(() => {});
+  }
   return {
     startedAt,
     finishedAt: now(),

@@ -1,0 +1,77 @@
+import type { SecureContext } from 'node:tls';
+import { Agent, buildConnector } from 'undici';
+import type { NameLookup } from './names.ts';
+import { messageFor } from './net-errors.ts';
+import { ProbeError } from './result.ts';
+
+/**
+ * The HTTP connections of one run. Requests by domain share one undici Agent whose connector resolves names
+ * through the checker's resolvers (never another path); requests pinned to an installation's ip (http_ip) get
+ * an Agent per pin. Within an Agent, requests to one origin reuse a kept-alive connection, so the http and
+ * kodeks_xml checks of an installation pay for one TLS handshake, not two. Certificates are recorded by the
+ * tls probe, not enforced here.
+ */
+export interface HttpPool {
+  /** The Agent for requests by name (no pin) or for requests of `pin.host` sent to `pin.address`. */
+  agent: (pin?: { host: string; address: string }) => Agent;
+  /** Closes every connection; call once the run is over. */
+  close: () => Promise<void>;
+}
+
+/** Creates the pool of one run. `timeoutMs` bounds connect (TCP + TLS) slightly below the check timeout. */
+export function createHttpPool(opts: {
+  lookup: NameLookup;
+  timeoutMs: number;
+  secureContext?: SecureContext;
+  ca?: string[];
+}): HttpPool {
+  const agents = new Map<string, Agent>();
+  const make = (pin?: { host: string; address: string }) => {
+    const connect = buildConnector({
+      rejectUnauthorized: false,
+      ...(opts.secureContext ? { secureContext: opts.secureContext } : opts.ca && { ca: opts.ca }),
+      // Leave the hard timeout (the run's abort) to decide TIMEOUT; connect failing first says CONN_TIMEOUT.
+      timeout: Math.max(50, opts.timeoutMs - 100),
+      // Node's net.connect calls this with { all: true } when autoSelectFamily is on.
+      lookup: (hostname: string, options: { all?: boolean }, cb: (...a: unknown[]) => void) => {
+        const pinned = pin && hostname.toLowerCase() === pin.host.toLowerCase() ? pin.address : undefined;
+        const found = pinned
+          ? Promise.resolve([{ address: pinned, family: pinned.includes(':') ? 6 : 4 }])
+          : opts.lookup(hostname);
+        found.then(
+          (list) => {
+            const first = list[0];
+            if (!first) return cb(new ProbeError('DNS_NODATA', messageFor('DNS_NODATA')));
+            if (options.all) cb(null, list);
+            else cb(null, first.address, first.family);
+          },
+          (err) => cb(err),
+        );
+      },
+    } as buildConnector.BuildOptions);
+    return new Agent({
+      connect,
+      connections: 2,
+      pipelining: 1,
+      keepAliveTimeout: 10_000,
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+    });
+  };
+  return {
+    agent(pin) {
+      const key = pin ? `${pin.host.toLowerCase()}>${pin.address}` : '';
+      let a = agents.get(key);
+      if (!a) {
+        a = make(pin);
+        agents.set(key, a);
+      }
+      return a;
+    },
+    async close() {
+      const all = [...agents.values()];
+      agents.clear();
+      await Promise.all(all.map((a) => a.destroy().catch(() => {})));
+    },
+  };
+}
