@@ -12,6 +12,13 @@ describe('status files', () => {
     );
   });
 
+  it('keeps arrays of numbers on one line, and only those', () => {
+    expect(serialize({ hist: [0, 3, 12], tags: ['a', 'b'], empty: [] })).toBe(
+      '{\n  "empty": [],\n  "hist": [0, 3, 12],\n  "tags": [\n    "a",\n    "b"\n  ]\n}\n',
+    );
+    expect(JSON.parse(serialize({ x: [1.5, -2, 1e-7] }))).toEqual({ x: [1.5, -2, 1e-7] });
+  });
+
   it('names the file for corrupt JSON, another schema version, or a wrong shape', () => {
     const cases: [string, RegExp][] = [
       ['{"schema":1,', /^outbox\.json: not valid JSON/],

@@ -93,9 +93,16 @@ export const readIncidentMonth = (v: StoreView, month: string) =>
 export const readAgentReport = (v: StoreView, client: string, installation: string) =>
   readStatusFile(v, statusPaths.agent(client, installation), agentReportSchema);
 
-/** JSON with keys sorted at every level, two-space indented, one trailing newline. */
+/**
+ * JSON with keys sorted at every level, two-space indented, one trailing newline. Arrays of plain numbers
+ * (latency histograms) stay on one line: the files are read in diffs and kept for years.
+ */
 export function serialize(value: unknown): string {
-  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
+  const text = JSON.stringify(sortKeys(value), null, 2).replace(
+    /\[\s+(-?[\d.eE+-]+(?:,\s+-?[\d.eE+-]+)*)\s+\]/g,
+    (_, inner: string) => `[${inner.split(/,\s+/).join(', ')}]`,
+  );
+  return `${text}\n`;
 }
 
 function sortKeys(value: unknown): unknown {
