@@ -145,11 +145,21 @@ export async function writeStatusFixture(dir: string, now: number): Promise<void
     hint: 'MARKER-HINT-MANAGERS',
     workaround: 'Пока DNS не восстановлен, откройте ПК по IP-адресу из письма вашего менеджера.',
   };
+  // A warning open for four months: its incident lives in an incidents/ month older than the 90 days read.
+  const tlsSince = now - 120 * 86_400_000;
+  const tlsExpiring = installation('degraded_performance', at, { tls: 'Сертификат истекает через 9 дней' });
+  tlsExpiring.alerts.KodeksTlsCertExpiring = {
+    state: 'firing',
+    fails: 30_000,
+    oks: 0,
+    since: iso(tlsSince),
+    fired_at: iso(tlsSince),
+    suppressed: false,
+    incident: 'tls-degraded',
+  };
   const states: ClientState[] = [
     state('norma', { main: installation('operational', at), reserve: installation('operational', at) }),
-    state('degraded', {
-      main: installation('degraded_performance', at, { tls: 'Сертификат истекает через 9 дней' }),
-    }),
+    state('degraded', { main: tlsExpiring }),
     state('outage', { cloud: dnsDown }),
     state('maint', { main: installation('operational', at) }),
     state('stale', { main: installation('operational', now - 5 * 3600_000) }, now - 5 * 3600_000),
@@ -215,6 +225,15 @@ export async function writeStatusFixture(dir: string, now: number): Promise<void
       alert: 'KodeksBehindProxyDown',
       started_at: iso(sixAm),
       suppressed: true,
+    }),
+    inc({
+      id: 'tls-degraded',
+      client: 'degraded',
+      installation: 'main',
+      alert: 'KodeksTlsCertExpiring',
+      severity: 'warning',
+      started_at: iso(tlsSince),
+      fired_at: iso(tlsSince),
     }),
     inc({
       id: 'agent-degraded',

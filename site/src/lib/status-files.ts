@@ -62,13 +62,15 @@ export async function loadStatus(dir: string, months: readonly string[]): Promis
     if (byMonth.size > 0) data.history.set(client, byMonth);
   }
 
-  for (const month of [...wanted].sort()) {
-    const file = await readJson(
-      join(dir, 'incidents', `${month}.json`),
-      incidentMonthSchema,
-      diagnostics,
-      true,
-    );
+  // An incident still open from long ago lives in an older incidents/ month: read that month too.
+  const incidentMonths = new Set(wanted);
+  for (const state of data.states.values())
+    for (const inst of Object.values(state.installations))
+      for (const alert of Object.values(inst.alerts))
+        if (alert?.state === 'firing' && alert.since)
+          incidentMonths.add(new Date(alert.since).toISOString().slice(0, 7));
+  for (const month of [...incidentMonths].sort()) {
+    const file = await readJson(join(dir, 'incidents', `${month}.json`), incidentMonthSchema, diagnostics);
     if (file) data.incidents.push(...file.incidents);
   }
   data.incidents.sort((a, b) => a.started_at.localeCompare(b.started_at));
@@ -93,14 +95,13 @@ async function readJson<S extends z.ZodType>(
   file: string,
   schema: S,
   diagnostics: Diagnostic[],
-  optional = true,
 ): Promise<z.output<S> | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && optional) return undefined;
+    if (code === 'ENOENT') return undefined;
     diagnostics.push({ file, line: 0, col: 0, path: '', message: `cannot read the file: ${code ?? err}` });
     return undefined;
   }
