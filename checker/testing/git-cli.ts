@@ -54,3 +54,52 @@ export async function gitText(
 ): Promise<string> {
   return (await git(gitDir, args, opts)).toString('utf8').trim();
 }
+
+/** One commit for importCommits: files to write (text) or delete (null), and the author/committer date. */
+export interface ImportedCommit {
+  message: string;
+  date: Date;
+  files: Map<string, string | null>;
+}
+
+/**
+ * Appends commits to `ref` with one `git fast-import` process (far cheaper than one git call per object):
+ * for test setup and benchmarks that need long histories with chosen dates.
+ */
+export async function importCommits(
+  gitDir: string,
+  ref: string,
+  commits: Iterable<ImportedCommit>,
+): Promise<void> {
+  let exists = true;
+  await git(gitDir, ['rev-parse', '--verify', '--quiet', ref]).catch(() => {
+    exists = false;
+  });
+  const chunks: Buffer[] = [];
+  const add = (s: string | Buffer) => chunks.push(typeof s === 'string' ? Buffer.from(s, 'utf8') : s);
+  const data = (text: string) => {
+    const body = Buffer.from(text, 'utf8');
+    add(`data ${body.length}\n`);
+    add(body);
+    add('\n');
+  };
+  let first = true;
+  for (const c of commits) {
+    const when = `${Math.floor(c.date.getTime() / 1000)} +0000`;
+    add(
+      `commit ${ref}\nauthor checker <checker@localhost> ${when}\ncommitter checker <checker@localhost> ${when}\n`,
+    );
+    data(c.message);
+    if (first && exists) add(`from ${ref}^0\n`);
+    first = false;
+    for (const [path, text] of c.files) {
+      if (text === null) add(`D ${path}\n`);
+      else {
+        add(`M 100644 inline ${path}\n`);
+        data(text);
+      }
+    }
+  }
+  add('done\n');
+  await git(gitDir, ['fast-import', '--quiet', '--done'], { input: Buffer.concat(chunks) });
+}

@@ -58,16 +58,24 @@ export interface GithubStandIn {
   close(): Promise<void>;
 }
 
-/** Starts the stand-in; only `token` is accepted in the Authorization header (default "test-token"). */
+/**
+ * Starts the stand-in on a fresh bare repository (one commit on main) or on `repoDir`; only `token` is
+ * accepted in the Authorization header (default "test-token").
+ */
 export async function startGithubStandIn(
-  opts: { token?: string; owner?: string; repo?: string } = {},
+  opts: {
+    token?: string;
+    owner?: string;
+    repo?: string /** Serve this existing bare repository (kept on close). */;
+    repoDir?: string;
+  } = {},
 ): Promise<GithubStandIn> {
   const token = opts.token ?? 'test-token';
   const owner = opts.owner ?? 'smart';
   const repo = opts.repo ?? 'status-test';
-  const tmp = await mkdtemp(join(tmpdir(), 'github-stand-in-'));
-  const repoDir = join(tmp, `${repo}.git`);
-  await initBareRepository(repoDir);
+  const tmp = opts.repoDir ? undefined : await mkdtemp(join(tmpdir(), 'github-stand-in-'));
+  const repoDir = opts.repoDir ?? join(tmp ?? '', `${repo}.git`);
+  if (!opts.repoDir) await initBareRepository(repoDir);
   const faults: Array<Required<Omit<StandInFault, 'method' | 'path'>> & StandInFault> = [];
   const requests: StandInRequest[] = [];
   const types = new Map<string, string>();
@@ -256,7 +264,7 @@ export async function startGithubStandIn(
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await rm(tmp, { recursive: true, force: true });
+      if (tmp) await rm(tmp, { recursive: true, force: true });
     },
   };
 }

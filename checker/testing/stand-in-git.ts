@@ -240,7 +240,7 @@ export class StandInGit {
       return {
         name: m?.[1] ?? '',
         email: m?.[2] ?? '',
-        date: new Date(Number(m?.[3] ?? 0) * 1000).toISOString(),
+        date: new Date(Number(m?.[3] ?? 0) * 1000).toISOString().replace('.000Z', 'Z'),
       };
     };
     const tree = field('tree')[0] ?? '';
@@ -268,24 +268,32 @@ export class StandInGit {
   async listCommits(start: string, q: { since?: string; until?: string; perPage: number; page: number }) {
     const tip = SHA.test(start) ? start : await this.resolveRef(`refs/heads/${start}`);
     if (!tip) throw new ApiError(404, `No commit found for SHA: ${start}`);
-    const args = [
-      'rev-list',
-      '--first-parent',
-      `--max-count=${q.perPage}`,
-      `--skip=${(q.page - 1) * q.perPage}`,
-    ];
+    const args = ['log', '--first-parent', `--max-count=${q.perPage}`, `--skip=${(q.page - 1) * q.perPage}`];
     if (q.since) args.push(`--since=${q.since}`);
     if (q.until) args.push(`--until=${q.until}`);
-    const shas = (await gitText(this.dir, [...args, tip])).split('\n').filter(Boolean);
+    // One git log for the page: fields separated by NUL, commits by RS.
+    const format = '--format=%H%x00%T%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B%x1e';
+    const text = (await git(this.dir, [...args, format, tip])).toString('utf8');
     const out = [];
-    for (const sha of shas) {
-      const c = await this.getCommit(sha);
+    for (const record of text.split('\x1e')) {
+      const [sha, tree, parents, an, ae, ad, cn, ce, cd, message] = record.replace(/^\n/, '').split('\0');
+      if (!sha || !tree) continue;
+      const date = (d = '') => new Date(d).toISOString().replace('.000Z', 'Z');
       out.push({
         sha,
-        node_id: c.node_id,
+        node_id: Buffer.from(sha).toString('base64'),
         url: `${this.base}/commits/${sha}`,
-        commit: { author: c.author, committer: c.committer, message: c.message, tree: c.tree, url: c.url },
-        parents: c.parents,
+        commit: {
+          author: { name: an, email: ae, date: date(ad) },
+          committer: { name: cn, email: ce, date: date(cd) },
+          message: (message ?? '').replace(/\n$/, ''),
+          tree: { sha: tree, url: `${this.base}/git/trees/${tree}` },
+          url: `${this.base}/git/commits/${sha}`,
+        },
+        parents: (parents ?? '')
+          .split(' ')
+          .filter(Boolean)
+          .map((p) => ({ sha: p, url: `${this.base}/git/commits/${p}` })),
       });
     }
     return out;
