@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { startDnsServer, type TestDnsServer } from '../testing/dns-server.ts';
-import { type LocalServer, startHttpServer } from '../testing/http-server.ts';
+import { closedPort, type LocalServer, startHttpServer } from '../testing/http-server.ts';
 import { startTelegramStandIn, type TelegramStandIn } from '../testing/telegram-stand-in.ts';
 import { type CheckHooks, run } from './check.ts';
 import type { CommandIo } from './io.ts';
@@ -188,5 +188,19 @@ describe('smart check', () => {
     expect(r.err.join('\n')).toMatch(/TELEGRAM_BOT_TOKEN/);
     r = io();
     expect(await run([...args, '--only', 'nobody'], r.value)).toBe(1);
+  });
+
+  it('an unreachable store is the checker failing: exit 1, token not printed', async () => {
+    const port = await closedPort();
+    const secret = 'ghs_never-print-me-0123456789';
+    const r = io({
+      GITHUB_TOKEN: secret,
+      GITHUB_REPOSITORY: 'smart/status',
+      GITHUB_API_URL: `http://127.0.0.1:${port}`,
+    });
+    const hooks = { ...clock(8), githubRetryUnitMs: 5 };
+    expect(await run([...args, '--store', 'github', '--notify', 'none'], r.value, hooks)).toBe(1);
+    expect(r.err.join('\n')).toMatch(/^smart check: /);
+    expect([...r.out, ...r.err].join('\n')).not.toContain(secret);
   });
 });

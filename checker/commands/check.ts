@@ -17,6 +17,7 @@ import { formatResultsTable, progressLine } from '../run/report.ts';
 import { StatusFileError } from '../store/files.ts';
 import { createFsStore } from '../store/fs.ts';
 import { createGithubStore } from '../store/github.ts';
+import { createGithubClient } from '../store/github-client.ts';
 import type { StatusStore } from '../store/types.ts';
 import { type CommandIo, parseOptions } from './io.ts';
 
@@ -34,10 +35,12 @@ Runs every probe, advances the alerts, writes the status data and sends the noti
 Environment: TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT; GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL;
 SMART_VANTAGE (where the checks run from, default: RUNNER_NAME or "local").`;
 
-/** Test hook: extra probe dependencies (local CA, resolvers). */
+/** Test hooks: extra probe dependencies (local CA, resolvers), the clock, GitHub retry pacing. */
 export interface CheckHooks {
   runDeps?: CycleDeps['runDeps'];
   now?: () => Date;
+  /** Milliseconds per "second" of GitHub retry waits (default 1000). */
+  githubRetryUnitMs?: number;
 }
 
 /** `smart check`. */
@@ -103,7 +106,18 @@ export async function run(argv: string[], io: CommandIo, hooks: CheckHooks = {})
         return 1;
       }
       secrets.push(token);
-      store = createGithubStore({ token, repository, apiUrl: io.env.GITHUB_API_URL || undefined });
+      const apiUrl = io.env.GITHUB_API_URL || undefined;
+      store = createGithubStore({
+        token,
+        repository,
+        apiUrl,
+        ...(hooks.githubRetryUnitMs !== undefined
+          ? {
+              octokit: createGithubClient({ token, apiUrl, retryUnitMs: hooks.githubRetryUnitMs }),
+              backoffMs: hooks.githubRetryUnitMs,
+            }
+          : {}),
+      });
     } else {
       store = createFsStore(resolve(io.cwd, v['status-dir']!));
     }
