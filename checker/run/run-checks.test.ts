@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProbeContext } from '../probes/context.ts';
 import { testConfig } from '../testing/config.ts';
 import { startDnsServer, type TestDnsServer } from '../testing/dns-server.ts';
 import { type FakeKodeks, startFakeKodeks } from '../testing/fake-kodeks.ts';
 import { closedPort } from '../testing/http-server.ts';
 import { createTestCa, type TestCa } from '../testing/test-ca.ts';
 import { formatResultsTable, progressLine } from './report.ts';
-import { runChecks } from './run-checks.ts';
+import { runChecks, runWithTimeout } from './run-checks.ts';
 
 let ca: TestCa;
 let dns: TestDnsServer;
@@ -129,5 +130,46 @@ describe('runChecks against a healthy installation', () => {
 describe('progressLine', () => {
   it('draws a bar with the share done', () => {
     expect(progressLine(5, 10)).toBe('Проверки: 5/10 [██████████░░░░░░░░░░] 50%');
+  });
+});
+
+describe('runWithTimeout', () => {
+  it('ends a check that ignores its abort signal, shortly after the timeout', async () => {
+    let aborted = false;
+    const result = await runWithTimeout(
+      {
+        check: 'http',
+        run: (ctx) => {
+          ctx.signal.addEventListener('abort', () => {
+            aborted = true;
+          });
+          return new Promise(() => {}); // never settles
+        },
+      },
+      {} as Omit<ProbeContext, 'signal'>,
+      200,
+    );
+    expect(result).toMatchObject({ status: 'fail', code: 'TIMEOUT' });
+    expect(aborted).toBe(true);
+  });
+
+  it('turns a probe that throws into unknown INTERNAL, never a failure of the client', async () => {
+    const result = await runWithTimeout(
+      { check: 'tcp', run: async () => Promise.reject(new Error('bug')) },
+      {} as Omit<ProbeContext, 'signal'>,
+      200,
+    );
+    expect(result).toMatchObject({ status: 'unknown', code: 'INTERNAL' });
+  });
+});
+
+describe('canaries', () => {
+  it('an http canary that answers keeps the network ok', async () => {
+    const results = await runChecks(config({ canaries: [{ http: `https://kodeks.test:${kodeks.port}/` }] }), {
+      ca: [ca.caPem],
+      ping: pingOk,
+    });
+    expect(results.networkOk).toBe(true);
+    expect(results.canaries[0]).toMatchObject({ status: 'ok' });
   });
 });

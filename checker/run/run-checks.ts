@@ -181,7 +181,7 @@ function plan(config: Config, only: string | undefined): Planned[] {
  * Runs one check with a hard stop: the probe's signal aborts at `timeoutMs`, and if the probe still has not
  * returned shortly after, the check ends as TIMEOUT regardless of what the probe is doing.
  */
-async function runWithTimeout(
+export async function runWithTimeout(
   task: CheckTask,
   base: Omit<ProbeContext, 'signal'>,
   timeoutMs: number,
