@@ -90,6 +90,22 @@ describe('github store', () => {
     expect(gh.requests.some((q) => q.method === 'PATCH' && q.status === 422)).toBe(true);
   });
 
+  it('reads a whole commit with one tarball request when asked to', async () => {
+    const many: Record<string, string> = { 'state/acme.json': '{"title":"ООО «Акме»"}\n' };
+    const longPath = `history/${'client-with-a-very-long-identifier-'.repeat(3)}x/2026-11.json`;
+    many[longPath] = '{"long":true}';
+    for (let i = 0; i < 30; i++) many[`history/c${i}/2026-11.json`] = JSON.stringify({ i });
+    await store().update('seed', async () => files(many));
+    const s = store({ reads: 'tarball' });
+    const seen = gh.requests.length;
+    const got = await Promise.all(Object.keys(many).map((p) => s.read(p)));
+    expect(got).toEqual(Object.values(many));
+    const made = gh.requests.slice(seen).map((q) => `${q.method} ${q.path.replace(/[0-9a-f]{40}/, 'SHA')}`);
+    expect(made.filter((r) => r.includes('/git/blobs/'))).toEqual([]);
+    expect(made.filter((r) => r.includes('tarball'))).toEqual(['GET /repos/smart/status-test/tarball/SHA']);
+    expect(longPath.length).toBeGreaterThan(100);
+  });
+
   it('says a bad token is bad without printing it', async () => {
     const secret = 'ghp_wrong-secret-value-42';
     const s = store({ token: secret });

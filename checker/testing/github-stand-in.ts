@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { git } from './git-cli.ts';
 import { ApiError, initBareRepository, StandInGit, type TreeInput } from './stand-in-git.ts';
 
 /**
@@ -171,6 +173,16 @@ export async function startGithubStandIn(
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const u = new URL(req.url ?? '/', 'http://stand-in');
     const method = req.method ?? 'GET';
+    const codeload = /^\/_codeload\/[^/]+\/[^/]+\/legacy\.tar\.gz\/([0-9a-f]{40})$/.exec(u.pathname);
+    if (codeload && method === 'GET') {
+      // codeload.github.com: the archive itself, reached by the API's redirect (GitHub signs the URL instead).
+      const sha = codeload[1] ?? '';
+      const prefix = `${owner}-${repo}-${sha.slice(0, 7)}/`;
+      const tar = await git(repoDir, ['archive', '--format=tar', `--prefix=${prefix}`, sha]);
+      requests.push({ method, path: u.pathname, status: 200 });
+      res.writeHead(200, { 'content-type': 'application/x-gzip' });
+      return res.end(gzipSync(tar));
+    }
     const auth = req.headers.authorization ?? '';
     if (auth !== `token ${token}` && auth !== `Bearer ${token}`) {
       return send(res, 401, { message: 'Bad credentials' });
@@ -209,11 +221,13 @@ export async function startGithubStandIn(
       ['POST', /^\/git\/commits$/, async () => [201, await createCommit()]],
       ['GET', /^\/git\/commits\/([0-9a-f]{40})$/, async (m) => [200, await g.getCommit(m[1] ?? '')]],
       ['GET', /^\/commits$/, async () => [200, await listCommits(u.searchParams)]],
+      ['GET', /^\/tarball\/(.+)$/, async (m) => [302, await tarballLocation(m[1] ?? '')]],
     ];
     for (const [verb, re, run] of routes) {
       const m = verb === method ? re.exec(rest) : null;
       if (m) {
         const [status, json] = await run(m);
+        if (status === 302) return send(res, 302, '', { location: String(json) });
         return send(res, status, json);
       }
     }
@@ -238,6 +252,11 @@ export async function startGithubStandIn(
       const parents = Array.isArray(body.parents) ? body.parents.map(String) : [];
       const author = body.author && typeof body.author === 'object' ? body.author : undefined;
       return g.createCommit({ message: str('message'), tree: str('tree'), parents, author });
+    }
+    async function tarballLocation(ref: string) {
+      const sha = /^[0-9a-f]{40}$/.test(ref) ? ref : await g.resolveRef(`refs/heads/${ref}`);
+      if (!sha || (await g.objectType(sha)) !== 'commit') throw new ApiError(404, 'Not Found');
+      return `${url}/_codeload/${owner}/${repo}/legacy.tar.gz/${sha}`;
     }
     function listCommits(q: URLSearchParams) {
       return g.listCommits(q.get('sha') ?? 'main', {
