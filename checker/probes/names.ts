@@ -51,7 +51,7 @@ export async function queryResolver(
 }
 
 /** Queries in flight to one DNS server at most: a burst of 1,000 would overflow its UDP receive buffer. */
-export const MAX_DNS_IN_FLIGHT = 64;
+export const MAX_DNS_IN_FLIGHT = 256;
 
 interface Channel {
   resolver: Resolver;
