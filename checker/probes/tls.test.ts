@@ -74,6 +74,29 @@ describe('tls probe', () => {
     expect(checks.http?.status).toBe('ok');
   });
 
+  it('http_ip sends the domain as TLS server name (SNI) and Host to the ip', async () => {
+    const seen: string[] = [];
+    const server = await startHttpsServer(
+      (req, res) => {
+        const sni = (req.socket as import('node:tls').TLSSocket).servername;
+        seen.push(`${sni} ${req.headers.host}`);
+        res.end('ok');
+      },
+      ca.issue({ hosts: ['kodeks.test'] }),
+    );
+    servers.push(server);
+    const config = testConfig(
+      [{ id: 'main', url: `https://kodeks.test:${server.port}/`, ip: '127.0.0.1', probes: { http: {} } }],
+      { resolvers: [dns.address] },
+    );
+    const checks = (await runChecks(config, { ca: [ca.caPem] })).installations[0]!.checks;
+    expect(checks.http_ip).toMatchObject({ status: 'ok' });
+    expect(seen).toEqual([
+      `kodeks.test kodeks.test:${server.port}`,
+      `kodeks.test kodeks.test:${server.port}`,
+    ]);
+  });
+
   it('reports days left and dates as evidence', async () => {
     const checks = await tlsCheck(ca.issue({ hosts: ['kodeks.test'], notAfter: new Date(now + 40 * DAY) }));
     expect(checks.tls?.evidence?.days_left).toBe(39);

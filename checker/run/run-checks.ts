@@ -2,7 +2,7 @@ import { createSecureContext } from 'node:tls';
 import type { Client, Config, Installation } from '../config/schema.ts';
 import type { CheckTask, PingFn, ProbeContext } from '../probes/context.ts';
 import { httpGet } from '../probes/http-get.ts';
-import { createHttpPool } from '../probes/http-pool.ts';
+import { createHttpPool, type HttpPool } from '../probes/http-pool.ts';
 import { createNameLookup, type NameLookup } from '../probes/names.ts';
 import { toProbeError } from '../probes/net-errors.ts';
 import { icmpUnavailableReason, systemPing } from '../probes/ping-system.ts';
@@ -26,6 +26,8 @@ export interface RunDeps {
   ping?: PingFn;
   /** Extra trusted CA certificates in PEM, for tests against a local CA. */
   ca?: string[];
+  /** HTTP connections (default: a pool made for this run and closed at its end; an injected one is left open). */
+  httpPool?: HttpPool;
 }
 
 /** Options of one run. */
@@ -97,7 +99,7 @@ export async function runChecks(
 
   const limiter = createLimiter(concurrency, perHost);
   const secureContext = createSecureContext(deps.ca ? { ca: deps.ca } : {});
-  const httpPool = createHttpPool({ lookup, timeoutMs: timeout, secureContext });
+  const httpPool = deps.httpPool ?? createHttpPool({ lookup, timeoutMs: timeout, secureContext });
   const readAgentReport =
     deps.readAgentReport ?? (async () => Promise.reject(new Error('no agent report reader in this run')));
   let done = 0;
@@ -141,7 +143,7 @@ export async function runChecks(
     );
   } finally {
     // Closing waits for nothing: sockets are destroyed, never drained.
-    httpPool.close().catch(() => {});
+    if (!deps.httpPool) httpPool.close().catch(() => {});
   }
   return {
     startedAt,
