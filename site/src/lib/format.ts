@@ -38,11 +38,12 @@ export function dateTime(ms: number, tz: string): string {
   return `${fmt(tz, 'date').format(ms).replace(/ г\.$/, '')}, ${clock(ms, tz)}`;
 }
 
-/** «28 ноября 2026» for a calendar day YYYY-MM-DD (already local). */
-export function dayText(day: string): string {
-  return fmt('UTC', 'day')
+/** «28 ноября 2026» for a calendar day YYYY-MM-DD (already local); «28 ноября» without the year. */
+export function dayText(day: string, withYear = true): string {
+  const text = fmt('UTC', 'day')
     .format(Date.parse(`${day}T00:00:00Z`))
     .replace(/ г\.$/, '');
+  return withYear ? text : text.replace(/ \d{4}$/, '');
 }
 
 /** Russian plural: plural(5, ['минута', 'минуты', 'минут']). */

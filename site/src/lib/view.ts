@@ -86,7 +86,7 @@ export interface ClientView {
 }
 
 /** Incidents shown in history: the last days and at most this many. */
-const HISTORY_LIMIT = 20;
+const HISTORY_LIMIT = 10;
 
 /** Daily bars per installation. */
 export const BAR_DAYS = 90;
@@ -110,7 +110,8 @@ function dayBar(day: string, days: Days, elapsed: number): DayBar {
   else if (m.down > 0) level = 'minor';
   else if (m.noData * 2 > m.total) level = 'none';
   else if (m.maintenance > 0) level = 'maint';
-  let text = `${dayText(day)}: простой ${minutesText(m.down)}, без данных ${minutesText(m.noData)}`;
+  // 90 days never hold the same day of a month twice: the year would only add bytes to every bar.
+  let text = `${dayText(day, false)}: простой ${minutesText(m.down)}, без данных ${minutesText(m.noData)}`;
   if (m.maintenance > 0) text += `, плановые работы ${minutesText(m.maintenance)}`;
   return { day, level, text };
 }
