@@ -230,6 +230,11 @@ try {
     await store.update(`check run ${i + 1} (http)`, async () => new Map(r.files));
   }
   const msPerHttpRun = (performance.now() - t0) / httpRuns;
+  // What `reads: 'tarball'` downloads per run instead of one getBlob per file read.
+  const tarball = await fetch(`${gh.url}/repos/bench/status/tarball/status`, {
+    headers: { authorization: 'token test-token' },
+  });
+  const tarballBytes = (await tarball.arrayBuffer()).byteLength;
   const requestsPerRun = gh.requests.length / httpRuns;
   const compact = await compactBranch(octokit, { repository: 'bench/status', keepDays: 0 });
   await gh.close();
@@ -250,6 +255,7 @@ try {
     `  added per run                                   ${(perRun / 1024).toFixed(1)} KiB (${fmt(perDay)} per day)`,
   );
   console.log(`  measured: snapshot + ${RUNS} runs                  ${fmt(after.bytes)}`);
+  console.log(`  tarball of the branch (reads: 'tarball', per run)  ${fmt(tarballBytes)}`);
   console.log(
     `  projected after 13 months, no compaction        ${fmt(without)} (${RUNS_PER_13_MONTHS} runs)`,
   );

@@ -165,4 +165,11 @@ describe('github store under faults', () => {
     expect((await log()).split('\n')[0]).toBe(`run ${_name}`);
     expect(gh.requests.slice(seen).filter((q) => q.status === status)).not.toHaveLength(0);
   });
+
+  it('stops with the reset time when the rate limit resets too late to wait for', async () => {
+    gh.inject({ kind: 'rate-limit', method: 'GET', seconds: 3600 });
+    await expect(store().update('run late', async () => files({ 'heartbeat.json': 'late' }))).rejects.toThrow(
+      /Лимит запросов к GitHub исчерпан до \d{4}-\d\d-\d\dT/,
+    );
+  });
 });
