@@ -1,4 +1,5 @@
-import type { SecureContext } from 'node:tls';
+import type { X509Certificate } from 'node:crypto';
+import type { SecureContext, TLSSocket } from 'node:tls';
 import { Agent, buildConnector } from 'undici';
 import type { NameLookup } from './names.ts';
 import { messageFor } from './net-errors.ts';
@@ -14,8 +15,18 @@ import { ProbeError } from './result.ts';
 export interface HttpPool {
   /** The Agent for requests by name (no pin) or for requests of `pin.host` sent to `pin.address`. */
   agent: (pin?: { host: string; address: string }) => Agent;
+  /** The certificate seen on the first TLS connection by name to host:port in this run, if any. */
+  peer: (host: string, port: number) => PeerInfo | undefined;
   /** Closes every connection; call once the run is over. */
   close: () => Promise<void>;
+}
+
+/** What a TLS connection of the pool saw of the server's certificate. */
+export interface PeerInfo {
+  cert: X509Certificate | undefined;
+  /** OpenSSL's verdict on the chain (e.g. CERT_HAS_EXPIRED), undefined when it was trusted. */
+  verifyError: string | undefined;
+  address: string | undefined;
 }
 
 /** Creates the pool of one run. `timeoutMs` bounds connect (TCP + TLS) slightly below the check timeout. */
@@ -26,6 +37,7 @@ export function createHttpPool(opts: {
   ca?: string[];
 }): HttpPool {
   const agents = new Map<string, Agent>();
+  const peers = new Map<string, PeerInfo>();
   const make = (pin?: { host: string; address: string }) => {
     const connect = buildConnector({
       rejectUnauthorized: false,
@@ -50,8 +62,23 @@ export function createHttpPool(opts: {
       },
     } as buildConnector.BuildOptions);
     return new Agent({
-      connect,
-      connections: 2,
+      // Remember what the first TLS connection by name saw, so the tls check needs no handshake of its own.
+      connect: (options, cb) =>
+        connect(options, (err, socket) => {
+          const key = `${options.hostname.toLowerCase()}:${options.port || (options.protocol === 'https:' ? 443 : 80)}`;
+          if (!err && !pin && socket && 'getPeerX509Certificate' in socket && !peers.has(key)) {
+            const tls = socket as TLSSocket;
+            peers.set(key, {
+              cert: tls.getPeerX509Certificate(),
+              verifyError: tls.authorizationError ? String(tls.authorizationError) : undefined,
+              address: tls.remoteAddress,
+            });
+          }
+          if (err || !socket) cb(err ?? new Error('no socket'), null);
+          else cb(null, socket);
+        }),
+      // One connection per origin: the http, kodeks_xml and tls checks of an installation share its handshake.
+      connections: 1,
       pipelining: 1,
       keepAliveTimeout: 10_000,
       headersTimeout: opts.timeoutMs,
@@ -67,6 +94,9 @@ export function createHttpPool(opts: {
         agents.set(key, a);
       }
       return a;
+    },
+    peer(host, port) {
+      return peers.get(`${host.toLowerCase()}:${port}`);
     },
     async close() {
       const all = [...agents.values()];

@@ -97,6 +97,18 @@ describe('tls probe', () => {
     ]);
   });
 
+  it('connects on its own to a port other than the URL one', async () => {
+    const server = await startHttpsServer((_q, s) => s.end('ok'), ca.issue({ hosts: ['kodeks.test'] }));
+    servers.push(server);
+    const config = testConfig(
+      [{ id: 'main', url: 'https://kodeks.test:1/', probes: { tls: { port: server.port } } }],
+      { resolvers: [dns.address] },
+    );
+    const checks = (await runChecks(config, { ca: [ca.caPem] })).installations[0]!.checks;
+    expect(checks.tls).toMatchObject({ status: 'ok', code: 'OK' });
+    expect(checks.tls?.evidence?.connection).toBeUndefined();
+  });
+
   it('reports days left and dates as evidence', async () => {
     const checks = await tlsCheck(ca.issue({ hosts: ['kodeks.test'], notAfter: new Date(now + 40 * DAY) }));
     expect(checks.tls?.evidence?.days_left).toBe(39);

@@ -4,6 +4,8 @@ import { connect, type TLSSocket } from 'node:tls';
 import type { Probes } from '../config/schema.ts';
 import type { Probe, ProbeContext } from './context.ts';
 import { urlHost } from './context.ts';
+import { httpGet } from './http-get.ts';
+import type { PeerInfo } from './http-pool.ts';
 import { messageFor, type Phase, toProbeError } from './net-errors.ts';
 import { fail, ok, since } from './result.ts';
 import type { ProbeResult } from './types.ts';
@@ -31,6 +33,20 @@ async function runTls(ctx: ProbeContext, settings: TlsSettings): Promise<ProbeRe
     const [first] = await ctx.lookup(servername, ctx.signal);
     if (!first) return fail(since(start), 'DNS_NODATA', messageFor('DNS_NODATA'));
     phase = 'connect';
+    const shared = await sharedPeer(ctx, url, servername, port);
+    if (shared?.cert) {
+      const base = { address: shared.address ?? first.address, port, connection: 'shared with http' };
+      return judgeCertificate(
+        shared.cert,
+        shared.verifyError,
+        servername,
+        settings.warn_days,
+        ctx.now(),
+        since(start),
+        base,
+      );
+    }
+    if (ctx.signal.aborted) throw new Error('aborted');
     const s = await new Promise<TLSSocket>((resolve, reject) => {
       const sock = connect({
         host: first.address,
@@ -68,6 +84,35 @@ async function runTls(ctx: ProbeContext, settings: TlsSettings): Promise<ProbeRe
   } finally {
     socket?.destroy();
   }
+}
+
+/**
+ * The certificate seen by the run's HTTP pool on the installation's origin, making a request through the pool
+ * when no connection exists yet; undefined when the tls check must connect on its own (another port, no pool,
+ * or the connection failed before the handshake).
+ */
+async function sharedPeer(
+  ctx: ProbeContext,
+  url: URL,
+  servername: string,
+  port: number,
+): Promise<PeerInfo | undefined> {
+  const pool = ctx.httpPool;
+  if (!pool || url.protocol !== 'https:' || Number(url.port || 443) !== port) return undefined;
+  const known = pool.peer(servername, port);
+  if (known) return known;
+  await httpGet({
+    url: `${url.origin}/`,
+    lookup: ctx.lookup,
+    signal: ctx.signal,
+    timeoutMs: ctx.timeoutMs,
+    maxBody: ctx.maxBody,
+    readBody: false,
+    accept: [],
+    maxRedirects: 0,
+    pool,
+  }).catch(() => undefined);
+  return pool.peer(servername, port);
 }
 
 /** Judges a server certificate (pure apart from parsing): expired, not yet valid, wrong name, untrusted, expiring. */
