@@ -22,8 +22,8 @@ beforeAll(async () => {
   demo = await runDemo({
     cycles: 6,
     intervalMs: 0,
-    port: 4321,
-    serve: false,
+    port: 0,
+    serve: !noSite,
     build: !noSite,
     root,
     log: (l) => lines.push(l),
@@ -101,7 +101,9 @@ describe('demo scenario, Telegram', () => {
       m.buttons.some((b) => b.url.endsWith('/docs/errors/KodeksXmlSensLockStatus.md')),
     );
     expect(key?.plain).toContain('ООО «Акме»');
-    expect(key?.buttons.map((b) => b.url)).toContain('http://127.0.0.1:4321/status/acme/');
+    expect(key?.buttons.map((b) => b.url)).toContainEqual(
+      expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/status\/acme\/$/),
+    );
   });
 
   it('resolved messages reply to the firing ones and say the downtime', () => {
@@ -137,5 +139,29 @@ describe('demo scenario, site', () => {
     // Private fields never reach the site.
     expect(acme).not.toContain('USB Redirector');
     expect(acme).not.toContain('@ipetrov');
+  });
+
+  it.skipIf(Boolean(noSite))(
+    `serves the site and the runbook links of the messages${noSite ? ` — SKIPPED: ${noSite}` : ''}`,
+    async () => {
+      expect(demo.siteUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const home = await fetch(`${demo.siteUrl}/`);
+      expect(home.status).toBe(200);
+      expect(await home.text()).toContain('Восток-Строй');
+      const links = new Set(demo.messages.flatMap((m) => m.buttons.map((b) => b.url)));
+      expect(links.size).toBeGreaterThan(3);
+      for (const url of links) expect((await fetch(url)).status, url).toBe(200);
+    },
+  );
+});
+
+describe('demo stop', () => {
+  it('closes every server and removes the temporary folder', async () => {
+    const url = demo.siteUrl;
+    const dnsPort = demo.configFile && readFileSync(demo.configFile, 'utf8').match(/127\.0\.0\.1:(\d+)/)?.[1];
+    expect(dnsPort).toBeDefined();
+    await demo.stop();
+    expect(existsSync(demo.dir)).toBe(false);
+    if (url) await expect(fetch(`${url}/`)).rejects.toThrow();
   });
 });

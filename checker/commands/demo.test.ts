@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from './demo.ts';
 import type { CommandIo } from './io.ts';
@@ -33,4 +36,32 @@ describe('smart demo options', () => {
     expect(await run(['--help'], t.io)).toBe(0);
     expect(t.out.join('\n')).toContain('--no-serve');
   });
+});
+
+describe('smart demo process', () => {
+  it('Ctrl-C during the cycles stops everything and removes the temporary folder', async () => {
+    const cli = join(import.meta.dirname, '..', 'cli.ts');
+    const child = spawn(process.execPath, [cli, 'demo', '--cycles', '4', '--interval', '30s', '--no-serve'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        out += d;
+        // Interrupt while it waits between cycles.
+        if (out.includes('── Цикл 1/4') && out.includes('проверок')) resolve();
+      });
+      child.on('close', () => reject(new Error(`demo ended before the first cycle:\n${out}`)));
+    });
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(out).toContain('Демо прервано: серверы остановлены, временная папка удалена.');
+    const dir = out.match(/папка (\S+)/)?.[1];
+    expect(dir).toBeDefined();
+    expect(existsSync(dir!)).toBe(false);
+  }, 60_000);
 });
