@@ -77,6 +77,9 @@ async function runHttp(
     return ok(since(start), `Сервер отвечает ${how} (код ${res.status}).`, evidence);
   } catch (err) {
     const e = toProbeError(err, 'exchange', ctx.signal.aborted);
-    return fail(since(start), e.code, `${e.message} (запрос ${how})`, { url, ...e.evidence });
+    return fail(since(start), e.code, `${e.message.replace(/\.$/, '')} (запрос ${how}).`, {
+      url,
+      ...e.evidence,
+    });
   }
 }

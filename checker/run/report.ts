@@ -44,7 +44,8 @@ export function formatResultsTable(results: RunResults): string {
   const seconds = ((results.finishedAt.getTime() - results.startedAt.getTime()) / 1000).toFixed(1);
   lines.push(
     '',
-    `Итого: ${results.installations.length} установок, проверок ${counts.ok + counts.fail + counts.unknown}: ` +
+    `Итого: ${plural(results.installations.length, 'установка', 'установки', 'установок')}, ` +
+      `${plural(counts.ok + counts.fail + counts.unknown, 'проверка', 'проверки', 'проверок')}: ` +
       `работает ${counts.ok}, сбой ${counts.fail}, неизвестно ${counts.unknown}; за ${seconds} с.`,
   );
   return lines.join('\n');
@@ -69,4 +70,12 @@ function alignRows(rows: string[][]): string[] {
       .join('  ')
       .trimEnd(),
   );
+}
+
+/** "1 установка", "3 установки", "11 установок". */
+export function plural(n: number, one: string, few: string, many: string): string {
+  const d10 = n % 10;
+  const d100 = n % 100;
+  const word = d10 === 1 && d100 !== 11 ? one : d10 >= 2 && d10 <= 4 && (d100 < 12 || d100 > 14) ? few : many;
+  return `${n} ${word}`;
 }

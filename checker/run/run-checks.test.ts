@@ -5,7 +5,7 @@ import { startDnsServer, type TestDnsServer } from '../testing/dns-server.ts';
 import { type FakeKodeks, startFakeKodeks } from '../testing/fake-kodeks.ts';
 import { closedPort } from '../testing/http-server.ts';
 import { createTestCa, type TestCa } from '../testing/test-ca.ts';
-import { formatResultsTable, progressLine } from './report.ts';
+import { formatResultsTable, plural, progressLine } from './report.ts';
 import { runChecks, runWithTimeout } from './run-checks.ts';
 
 let ca: TestCa;
@@ -124,6 +124,18 @@ describe('runChecks against a healthy installation', () => {
     const results = await runChecks(config(), { ca: [ca.caPem], ping: pingOk }, { only: 'acme/main' });
     expect(results.installations).toHaveLength(1);
     await expect(runChecks(config(), {}, { only: 'nobody' })).rejects.toThrow(/matches no client/);
+  });
+});
+
+describe('plural', () => {
+  it.each([
+    [1, '1 установка'],
+    [3, '3 установки'],
+    [11, '11 установок'],
+    [21, '21 установка'],
+    [112, '112 установок'],
+  ])('%i', (n, text) => {
+    expect(plural(n, 'установка', 'установки', 'установок')).toBe(text);
   });
 });
 
