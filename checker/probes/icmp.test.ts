@@ -52,5 +52,14 @@ describe.skipIf(why)(`icmp to a host in a network namespace${why ? ` (skipped: $
     const after = await icmp(dark.address);
     expect(after.installations[0]?.checks.icmp).toMatchObject({ status: 'fail', code: 'ICMP_LOSS' });
     expect(after.installations[0]?.checks.icmp?.message).not.toContain(dark.address);
+
+    // A TCP connect to the dark host ends at the check's timeout instead of hanging.
+    const config = testConfig(
+      [{ id: 'main', url: 'http://kodeks.test/', ip: dark.address, probes: { tcp: { port: 80 }, http: {} } }],
+      { resolvers: ['127.0.0.1:1'], timeout: '500ms' },
+    );
+    const checks = (await runChecks(config)).installations[0]!.checks;
+    expect(['CONN_TIMEOUT', 'HOST_UNREACHABLE']).toContain(checks.tcp?.code);
+    expect(checks.http_ip?.status).toBe('fail');
   });
 });
