@@ -3,19 +3,21 @@
  * two real incidents happen and end, the site built from the result and served on 127.0.0.1. Needs no
  * root, no ping, no dnsmasq and no network beyond loopback; says what it skipped.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseDuration } from '../config/duration.ts';
 import { type DemoHandle, runDemo } from '../demo/run-demo.ts';
 import { MIN_CYCLES } from '../demo/scenario.ts';
+import { takeScreenshots } from '../demo/screenshots.ts';
 import { type CommandIo, parseOptions } from './io.ts';
 
-const USAGE = `usage: smart demo [--port 4321] [--cycles 8] [--interval 2s] [--no-serve]
+const USAGE = `usage: smart demo [--port 4321] [--cycles 8] [--interval 2s] [--no-serve] [--screenshots DIR]
 
 Starts fake Kodeks installations on 127.0.0.1 (one healthy, one whose SenseLock key is lost and comes back,
 two at «Техэксперт.Облако» whose DNS fails and recovers, one down), a DNS server and a Telegram stand-in;
 runs --cycles check cycles --interval apart (the clock of the checks advances 5 minutes per cycle), prints the
 Telegram messages, builds the site and serves it on http://127.0.0.1:PORT until Ctrl-C.
---no-serve: stop after building the site. Everything lives in a temporary folder, removed at the end.`;
+--no-serve: stop after building the site. --screenshots DIR: save PNGs of pages and messages (system Chromium).
+Everything else lives in a temporary folder, removed at the end.`;
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -28,6 +30,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       cycles: { type: 'string', default: '8' },
       interval: { type: 'string', default: '2s' },
       'no-serve': { type: 'boolean' },
+      screenshots: { type: 'string' },
       help: { type: 'boolean' },
     },
     io,
@@ -50,7 +53,9 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     return 2;
   }
 
-  const serve = !v['no-serve'];
+  const keepServing = !v['no-serve'];
+  // Screenshots are taken from the served site, so it is served for them even with --no-serve.
+  const serve = keepServing || v.screenshots !== undefined;
   // Ctrl-C at any moment: stop what runs, close the servers, remove the temporary folder.
   const interrupted = new AbortController();
   const onSignal = () => interrupted.abort();
@@ -76,8 +81,16 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       io.err(`smart demo: ${(err as Error).message}`);
       return 1;
     }
-    printSummary(demo, io);
-    if (!serve || !demo.siteUrl) {
+    if (v.screenshots !== undefined) {
+      if (!demo.siteUrl) io.out('Снимки экрана не сделаны: сайт не собран.');
+      else {
+        const shots = await takeScreenshots(demo.siteUrl, demo.messages, resolve(io.cwd, v.screenshots));
+        if (shots.ok) io.out(`Снимки экрана:\n${shots.files.map((f) => `  ${f}`).join('\n')}`);
+        else io.out(`Снимки экрана не сделаны: ${shots.reason}`);
+      }
+    }
+    printSummary(demo, io, keepServing);
+    if (!keepServing || !demo.siteUrl) {
       await demo.stop();
       io.out('Демо закончено, временная папка удалена.');
       return 0;
@@ -95,12 +108,12 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   }
 }
 
-function printSummary(demo: DemoHandle, io: CommandIo): void {
+function printSummary(demo: DemoHandle, io: CommandIo, serving: boolean): void {
   io.out('');
   io.out(`Сообщений в Telegram (заглушка): ${demo.messages.length}`);
   for (const s of demo.skipped) io.out(`Пропущено: ${s}`);
   const base = demo.siteUrl;
-  if (!base) return;
+  if (!base || !serving) return;
   io.out('');
   io.out('Откройте:');
   const pages: [string, string][] = [

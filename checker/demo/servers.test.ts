@@ -7,6 +7,7 @@ import { parseConfig } from '../config/load.ts';
 import { agentReportSchema } from '../store/schema.ts';
 import { refusedPort } from './refused-port.ts';
 import { acmeAgentReport, cycleTime, demoConfigYaml, MIN_CYCLES, planCycle } from './scenario.ts';
+import { telegramPage } from './screenshots.ts';
 import { startStaticServer } from './static-server.ts';
 
 describe('the down installation', () => {
@@ -88,5 +89,23 @@ describe('scenario', () => {
   it('the agent report is valid status data', () => {
     for (const present of [true, false])
       expect(agentReportSchema.safeParse(acmeAgentReport(present, new Date())).success).toBe(true);
+  });
+});
+
+describe('telegramPage (screenshots of messages)', () => {
+  const msg = (text: string, parse_mode?: string) => ({
+    chat_id: '-1',
+    message_id: 1,
+    text,
+    plain: text,
+    ...(parse_mode ? { parse_mode } : {}),
+    buttons: [{ text: 'Что делать', url: 'http://127.0.0.1:1/docs/errors/KodeksDnsResolve.md' }],
+  });
+
+  it('keeps Telegram HTML, escapes plain text, draws the buttons', () => {
+    const page = telegramPage([msg('<b>DNS</b>', 'HTML'), msg('ООО "<b>Рога</b>"')]);
+    expect(page).toContain('<div class="text"><b>DNS</b></div>');
+    expect(page).toContain('ООО &quot;&lt;b>Рога&lt;/b>&quot;');
+    expect(page).toContain('<span class="btn">Что делать ↗</span>');
   });
 });
