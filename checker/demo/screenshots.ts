@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { escapeHtml } from '../notify/html.ts';
 import type { SentMessage } from '../testing/telegram-stand-in.ts';
 
 /** Where the system Chromium is looked for. */
@@ -19,12 +20,11 @@ export type ScreenshotResult = { ok: true; files: string[] } | { ok: false; reas
 
 /** The Telegram-like page for some messages: bubbles with the message HTML and the URL buttons. */
 export function telegramPage(messages: SentMessage[]): string {
-  const escape = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
   const bubbles = messages
     .map((m) => {
       // parse_mode HTML: the text is Telegram's HTML subset, already checked by the stand-in.
-      const body = m.parse_mode === 'HTML' ? m.text : escape(m.text);
-      const buttons = m.buttons.map((b) => `<span class="btn">${escape(b.text)} ↗</span>`).join('');
+      const body = m.parse_mode === 'HTML' ? m.text : escapeHtml(m.text);
+      const buttons = m.buttons.map((b) => `<span class="btn">${escapeHtml(b.text)} ↗</span>`).join('');
       return `<div class="msg"><div class="from">SMART</div><div class="text">${body}</div>${buttons ? `<div class="btns">${buttons}</div>` : ''}</div>`;
     })
     .join('\n');

@@ -105,7 +105,7 @@ describe('telegramPage (screenshots of messages)', () => {
   it('keeps Telegram HTML, escapes plain text, draws the buttons', () => {
     const page = telegramPage([msg('<b>DNS</b>', 'HTML'), msg('ООО "<b>Рога</b>"')]);
     expect(page).toContain('<div class="text"><b>DNS</b></div>');
-    expect(page).toContain('ООО &quot;&lt;b>Рога&lt;/b>&quot;');
+    expect(page).toContain('ООО "&lt;b&gt;Рога&lt;/b&gt;"');
     expect(page).toContain('<span class="btn">Что делать ↗</span>');
   });
 });
