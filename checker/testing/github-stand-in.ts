@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { git } from './git-cli.ts';
-import { ApiError, initBareRepository, StandInGit, type TreeInput } from './stand-in-git.ts';
+import { ApiError, initBareRepository, newStandInCache, StandInGit, type TreeInput } from './stand-in-git.ts';
 
 /**
  * A local stand-in for the GitHub REST API, for tests, benchmarks and the demo: the Git Data endpoints the
@@ -80,7 +80,7 @@ export async function startGithubStandIn(
   if (!opts.repoDir) await initBareRepository(repoDir);
   const faults: Array<Required<Omit<StandInFault, 'method' | 'path'>> & StandInFault> = [];
   const requests: StandInRequest[] = [];
-  const types = new Map<string, string>();
+  const cache = newStandInCache();
   let url = '';
 
   const server = createServer((req, res) => {
@@ -193,7 +193,7 @@ export async function startGithubStandIn(
     if (u.pathname !== prefix && !u.pathname.startsWith(`${prefix}/`)) {
       return send(res, 404, { message: 'Not Found' });
     }
-    const g = new StandInGit(repoDir, `${url}${prefix}`, types);
+    const g = new StandInGit(repoDir, `${url}${prefix}`, cache);
     const rest = decodeURIComponent(u.pathname.slice(prefix.length));
     const body = method === 'POST' || method === 'PATCH' ? await readJson(req) : {};
     const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');

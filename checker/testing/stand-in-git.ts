@@ -33,10 +33,13 @@ export class StandInGit {
   readonly base: string;
   /** Object types seen so far: objects never change, so one cat-file per object is enough. */
   readonly types: Map<string, string>;
-  constructor(dir: string, base: string, types: Map<string, string> = new Map()) {
+  /** Tree and first parent of commits made through the stand-in (saves git calls on the hot path). */
+  readonly commits: Map<string, { tree: string; parent: string | undefined }>;
+  constructor(dir: string, base: string, cache: StandInCache = newStandInCache()) {
     this.dir = dir;
     this.base = base;
-    this.types = types;
+    this.types = cache.types;
+    this.commits = cache.commits;
   }
 
   async objectType(sha: string): Promise<string | undefined> {
@@ -91,7 +94,8 @@ export class StandInGit {
     const current = await this.resolveRef(ref);
     if (!current) throw new ApiError(422, 'Reference does not exist');
     if ((await this.objectType(sha)) !== 'commit') throw new ApiError(422, 'Object does not exist');
-    if (!force) {
+    // The usual case, a commit made on top of the current tip, needs no ancestry walk.
+    if (!force && this.commits.get(sha)?.parent !== current) {
       try {
         await git(this.dir, ['merge-base', '--is-ancestor', current, sha]);
       } catch {
@@ -147,8 +151,9 @@ export class StandInGit {
   async getTree(sha: string, recursive: boolean) {
     let treeSha = sha;
     const type = await this.objectType(sha);
-    if (type === 'commit') treeSha = await gitText(this.dir, ['rev-parse', `${sha}^{tree}`]);
-    else if (type !== 'tree') throw new ApiError(404, 'Not Found');
+    if (type === 'commit') {
+      treeSha = this.commits.get(sha)?.tree ?? (await gitText(this.dir, ['rev-parse', `${sha}^{tree}`]));
+    } else if (type !== 'tree') throw new ApiError(404, 'Not Found');
     const tree = await this.treeEntries(treeSha, recursive);
     return { sha: treeSha, url: `${this.base}/git/trees/${treeSha}`, tree, truncated: false };
   }
@@ -225,6 +230,7 @@ export class StandInGit {
     const args = ['commit-tree', input.tree, ...input.parents.flatMap((p) => ['-p', p])];
     const sha = await gitText(this.dir, args, { input: input.message, env });
     this.types.set(sha, 'commit');
+    this.commits.set(sha, { tree: input.tree, parent: input.parents[0] });
     return this.getCommit(sha);
   }
 
@@ -298,6 +304,16 @@ export class StandInGit {
     }
     return out;
   }
+}
+
+/** What a stand-in remembers across requests about immutable objects. */
+export interface StandInCache {
+  types: Map<string, string>;
+  commits: Map<string, { tree: string; parent: string | undefined }>;
+}
+
+export function newStandInCache(): StandInCache {
+  return { types: new Map(), commits: new Map() };
 }
 
 /** One entry of a POST git/trees body. */
