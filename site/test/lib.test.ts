@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DayAggregate } from '../../checker/store/schema.ts';
 import { elapsedMinutes, lastDays, localDay, monthLength } from '../src/lib/calendar.ts';
 import { minutesText, percent, plural, zoneLabel } from '../src/lib/format.ts';
-import { renderRunbook } from '../src/lib/markdown.ts';
+import { headingSlug, renderRunbook, siteHref } from '../src/lib/markdown.ts';
 import { dayMinutes } from '../src/lib/sla.ts';
 import { isStale, worst } from '../src/lib/view.ts';
 
@@ -94,12 +94,48 @@ describe('runbook bodies', () => {
     );
     expect(html).not.toContain('<h1>');
     expect(html).not.toContain('KodeksIcmp: title');
-    expect(html).toContain('<h2>Что делать</h2>');
+    expect(html).toContain('<h2 id="что-делать">Что делать</h2>');
     expect(html).toContain('# a comment');
-    expect(html).toContain('<h2>Late h1</h2>');
+    expect(html).toContain('<h2 id="late-h1">Late h1</h2>');
   });
 
   it('render no raw HTML from a runbook', () => {
     expect(renderRunbook('<script>alert(1)</script>')).not.toContain('<script>');
+  });
+});
+
+describe('links between docs', () => {
+  it.each([
+    ['./KodeksDnsResolve.md', '/docs/errors/KodeksDnsResolve/'],
+    ['KodeksIcmp.md#что-делать', '/docs/errors/KodeksIcmp/#что-делать'],
+    ['./README.md', '/docs/errors/'],
+    ['../agent.md#неполадки', 'https://github.com/uniclass/smart-status/blob/main/docs/agent.md#неполадки'],
+    ['https://example.com/x.md', 'https://example.com/x.md'],
+    ['#диагностика', '#диагностика'],
+  ])('%s → %s', (href, expected) => {
+    expect(siteHref(href, { repo: 'uniclass/smart-status' })).toBe(expected);
+  });
+
+  it('rewrites runbook links inside the rendered body', () => {
+    const html = renderRunbook('См. [KodeksIcmp](./KodeksIcmp.md) и [агент](../agent.md).', {});
+    expect(html).toContain('href="/docs/errors/KodeksIcmp/"');
+    expect(html).toContain('href="../agent.md"');
+  });
+});
+
+describe('heading anchors', () => {
+  it.each([
+    ['Что делать', 'что-делать'],
+    ['Случаи из практики', 'случаи-из-практики'],
+    [
+      'Токен GitHub: только свой репозиторий, только contents',
+      'токен-github-только-свой-репозиторий-только-contents',
+    ],
+  ])('%s → %s', (text, slug) => expect(headingSlug(text)).toBe(slug));
+
+  it('headings in a rendered runbook carry the anchors other runbooks link to', () => {
+    expect(renderRunbook('# KodeksIcmp: заголовок\n\n## Что делать\n\nТекст.')).toContain(
+      '<h2 id="что-делать">',
+    );
   });
 });

@@ -3,15 +3,57 @@ import MarkdownIt from 'markdown-it';
 // Runbooks come from the repository but are still rendered without raw HTML: a PR cannot inject scripts.
 const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
 
+/** Where links between docs point on the site (runbooks link to each other the way GitHub renders them). */
+export interface LinkContext {
+  /** `owner/name` of the repository, for docs that are not pages of the site (e.g. docs/agent.md). */
+  repo?: string;
+}
+
+/**
+ * Maps a relative link written for GitHub (`./KodeksIcmp.md#…`, `../agent.md`) to where it works on the
+ * site: another runbook → its page; any other doc → the file on GitHub when the repository is known.
+ * Absolute URLs and in-page anchors are left alone.
+ */
+export function siteHref(href: string, ctx: LinkContext = {}): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('#') || href.startsWith('/')) return href;
+  const [path = '', anchor] = href.split('#', 2);
+  const hash = anchor ? `#${anchor}` : '';
+  if (path === './' || path === '.' || path === './README.md' || path === 'README.md')
+    return `/docs/errors/${hash}`;
+  const runbook = /^(?:\.\/)?([A-Z][A-Za-z0-9]+)\.md$/.exec(path);
+  if (runbook) return `/docs/errors/${runbook[1]}/${hash}`;
+  const doc = /^\.\.\/([A-Za-z0-9._/-]+)$/.exec(path);
+  if (doc && ctx.repo) return `https://github.com/${ctx.repo}/blob/main/docs/${doc[1]}${hash}`;
+  return href;
+}
+
 /**
  * Renders a runbook body to HTML. The page already shows the title as its h1, so a leading level-1
  * heading is dropped and any other h1 becomes h2 (working on tokens, so `# comments` in code stay intact).
+ * Relative links are rewritten with `siteHref` so they resolve on the site as they do on GitHub.
  */
-export function renderRunbook(body: string): string {
+export function renderRunbook(body: string, ctx: LinkContext = {}): string {
   const tokens = md.parse(body, {});
   const first = tokens.findIndex((t) => t.type !== 'hr');
   if (tokens[first]?.type === 'heading_open' && tokens[first].tag === 'h1') tokens.splice(first, 3);
-  for (const t of tokens)
+  tokens.forEach((t, i) => {
     if ((t.type === 'heading_open' || t.type === 'heading_close') && t.tag === 'h1') t.tag = 'h2';
+    // GitHub gives headings ids; do the same so `Runbook.md#что-делать` links land on the section.
+    if (t.type === 'heading_open') t.attrSet('id', headingSlug(tokens[i + 1]?.content ?? ''));
+    for (const child of t.children ?? []) {
+      if (child.type !== 'link_open') continue;
+      const href = child.attrGet('href');
+      if (href) child.attrSet('href', siteHref(href, ctx));
+    }
+  });
   return md.renderer.render(tokens, md.options, {});
+}
+
+/** GitHub's heading anchor: lower case, punctuation dropped, spaces to dashes (letters of any script kept). */
+export function headingSlug(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .trim()
+    .replace(/\s/g, '-');
 }
