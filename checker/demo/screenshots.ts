@@ -33,6 +33,7 @@ body{margin:0;padding:16px;background:#dfe7d6;font:15px/1.4 system-ui,sans-serif
 .msg{background:#fff;border-radius:12px;padding:8px 12px;margin:0 0 12px;box-shadow:0 1px 1px #0002;white-space:pre-wrap}
 .from{color:#2f8fd0;font-weight:600;margin-bottom:2px}.text a{color:#2f8fd0}
 code,pre{font-family:ui-monospace,monospace;font-size:13px}
+blockquote{margin:4px 0;padding:0 0 0 8px;border-left:3px solid #2f8fd0}
 .btns{display:flex;gap:6px;margin-top:8px}.btn{flex:1;text-align:center;background:#eef4fa;color:#2f8fd0;border-radius:8px;padding:6px}
 </style><body>${bubbles}</body>`;
 }
@@ -73,10 +74,11 @@ export async function takeScreenshots(
       const firing = messages.filter((m) => !m.reply_to_message_id);
       const grouped = firing.filter((m) => m.plain.includes('Техэксперт.Облако'));
       const key = firing.filter((m) => m.buttons.some((b) => b.url.endsWith('KodeksXmlSensLockStatus.md')));
-      const resolved = messages.filter((m) => m.reply_to_message_id).slice(0, 1);
+      const replies = (m: SentMessage | undefined) =>
+        messages.filter((r) => m && r.reply_to_message_id === m.message_id);
       for (const [name, list] of [
         ['telegram-grouped.png', grouped],
-        ['telegram-senselock.png', [...key, ...resolved.filter((m) => m.plain.includes('SenseLock'))]],
+        ['telegram-senselock.png', [...key, ...replies(key[0])]],
       ] as const) {
         if (list.length === 0) continue;
         await page.setViewportSize({ width: 560, height: 400 });
