@@ -105,7 +105,7 @@ export function parseYaml(file: string, text: string, lineOffset = 0): ParsedYam
   return { ok: true, doc, lines, data, text };
 }
 
-function yamlMessage(code: string, message: string): string {
+function yamlMessage(_code: string, message: string): string {
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   if (/tab/i.test(first)) return `YAML syntax error: ${first} (indent with spaces, not tabs)`;
   return `YAML syntax error: ${first}`;

@@ -58,7 +58,7 @@ export function startSilentServer(): Promise<LocalServer> {
 
 /** Starts a TCP server that answers an HTTP request with one byte of headers per `intervalMs` (slowloris). */
 export function startSlowlorisServer(intervalMs = 1000): Promise<LocalServer> {
-  const text = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Slow: ' + 'x'.repeat(10_000);
+  const text = `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Slow: ${'x'.repeat(10_000)}`;
   const server = createTcp((socket) => {
     let i = 0;
     const timer = setInterval(() => {

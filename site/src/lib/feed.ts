@@ -42,7 +42,7 @@ export function atomFeed(v: ClientView, site: string, now: number): string {
       },
     });
   const updated = entries.reduce(
-    (max, e) => (e.updated > max ? e.updated : max),
+    (max, e) => Math.max(e.updated, max),
     new Date(v.checkedAt ?? now).toISOString(),
   );
   const doc = {
