@@ -41,8 +41,10 @@ export function atomFeed(v: ClientView, site: string, now: number): string {
         '#text': `${dateTime(m.start, v.timezone)} — ${dateTime(m.end, v.timezone)}: ${m.installations.join(', ')}.`,
       },
     });
+  // ISO strings in one zone compare in time order; Math.max would turn them into NaN.
   const updated = entries.reduce(
-    (max, e) => Math.max(e.updated, max),
+    // biome-ignore lint/complexity/useMathMinMax: strings, not numbers
+    (max, e) => (e.updated > max ? e.updated : max),
     new Date(v.checkedAt ?? now).toISOString(),
   );
   const doc = {
