@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Builds the site once from fixture data covering every state, serves dist/ like GitHub Pages and checks
  * what visitors and crawlers get: texts, privacy, links, aliases, feeds, size, valid HTML, and real

@@ -43,7 +43,7 @@ export function renderRunbook(body: string, ctx: LinkContext = {}): string {
     for (const child of t.children ?? []) {
       if (child.type !== 'link_open') continue;
       const href = child.attrGet('href');
-      if (href) child.attrSet('href', siteHref(href, ctx));
+      if (href) child.attrSet('href', siteHref(String(href), ctx));
     }
   });
   return md.renderer.render(tokens, md.options, {});
