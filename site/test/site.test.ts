@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * Builds the site once from fixture data covering every state, serves dist/ like GitHub Pages and checks
  * what visitors and crawlers get: texts, privacy, links, aliases, feeds, size, valid HTML, and real
@@ -370,7 +369,7 @@ describe('in Chromium', () => {
       for (const [name, path] of PAGES) {
         await page.goto(base + path);
         await screenshot(page, `${name}-nojs-360`);
-        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        const width = await page.evaluate("document.documentElement.scrollWidth");
         if (width > 360) wide.push(`${path}: ${width}px`);
         expect(await page.locator('h1').count(), path).toBe(1);
       }
