@@ -369,7 +369,7 @@ describe('in Chromium', () => {
       for (const [name, path] of PAGES) {
         await page.goto(base + path);
         await screenshot(page, `${name}-nojs-360`);
-        const width = await page.evaluate("document.documentElement.scrollWidth");
+        const width = await page.evaluate<number>('document.documentElement.scrollWidth');
         if (width > 360) wide.push(`${path}: ${width}px`);
         expect(await page.locator('h1').count(), path).toBe(1);
       }
