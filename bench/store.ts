@@ -230,12 +230,14 @@ try {
     await store.update(`check run ${i + 1} (http)`, async () => new Map(r.files));
   }
   const msPerHttpRun = (performance.now() - t0) / httpRuns;
+  const requestsPerRun = gh.requests.length / httpRuns;
+  const failed = gh.requests.filter((q) => q.status >= 400).map((q) => `${q.method} ${q.path} → ${q.status}`);
+  if (failed.length > 0) console.log(`  answered with errors (retried): ${failed.join(', ')}`);
   // What `reads: 'tarball'` downloads per run instead of one getBlob per file read.
   const tarball = await fetch(`${gh.url}/repos/bench/status/tarball/status`, {
     headers: { authorization: 'token test-token' },
   });
   const tarballBytes = (await tarball.arrayBuffer()).byteLength;
-  const requestsPerRun = gh.requests.length / httpRuns;
   const compact = await compactBranch(octokit, { repository: 'bench/status', keepDays: 0 });
   await gh.close();
   const compacted = await packedSize(repoDir);
