@@ -16,6 +16,7 @@ export const COMMANDS = {
   agent: 'on the Kodeks server: look for the SenseLock USB key and report it',
   'notify-test': 'send one Telegram message and say what happened',
   schema: 'write checker/config/installations.schema.json for editors',
+  compact: 'squash old history of the status branch so the repository stays small',
   watchdog: 'tell Telegram once when no check has run for more than 3 × interval',
 } as const;
 type CommandName = keyof typeof COMMANDS;

@@ -258,7 +258,7 @@ describe('runbooks', () => {
     expect(text).toContain(
       '<a href="/docs/errors/KodeksXmlStatusUnavailable/">KodeksXmlStatusUnavailable</a>',
     );
-    expect(text).toContain('<h2>Что делать</h2>');
+    expect(text).toContain('<h2 id="что-делать">Что делать</h2>');
     expect(text).toContain('История срабатываний');
     expect(text).toContain('<a href="/status/norma/">ООО «Норма»</a>, Кодекс — основной сервер');
     expect(text).toContain('клиент не публикуется');
