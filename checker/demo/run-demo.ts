@@ -18,6 +18,7 @@ import { formatClock } from '../notify/time.ts';
 import { serialize, statusPaths } from '../store/files.ts';
 import { createFsStore } from '../store/fs.ts';
 import type { SentMessage } from '../testing/telegram-stand-in.ts';
+import { seedQuietHistory } from './history-seed.ts';
 import { acmeAgentReport, cycleTime, demoConfigYaml, MIN_CYCLES, planCycle } from './scenario.ts';
 import { buildSite, siteMissing } from './site-build.ts';
 import { type StaticServer, startStaticServer } from './static-server.ts';
@@ -130,6 +131,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoHandle> {
     log('');
 
     const end = realNow();
+    const seeded = await seedQuietHistory(store, config, end);
+    log(
+      `  история: ${seeded} спокойных дней до сегодняшнего сгенерированы, чтобы страницы выглядели как после месяцев работы`,
+    );
+    log('');
     const cycles: DemoCycle[] = [];
     for (let i = 0; i < opts.cycles; i++) {
       opts.signal?.throwIfAborted();

@@ -90,6 +90,18 @@ describe('diagnose', () => {
       'KodeksIcmp',
     ],
     [
+      'ping answers, but the web server refuses by name and by IP: the Kodeks service',
+      {
+        ...healthy,
+        http: 'CONN_REFUSED',
+        http_ip: 'CONN_REFUSED',
+        tcp: 'CONN_REFUSED',
+        kodeks_xml: 'CONN_REFUSED',
+      },
+      'service_down',
+      'KodeksDirectDown',
+    ],
+    [
       'HTTP by name fails, by IP works: proxy',
       { ...healthy, http: 'HTTP_STATUS' },
       'proxy_down',

@@ -54,11 +54,25 @@ export const RULES: Rule[] = [
     when: (c) => directFails(c) && !c.oks('icmp') && !c.oks('http'),
     diagnosis: (c) => ({
       alert: c.fails('icmp') ? 'KodeksIcmp' : 'KodeksDirectDown',
-      cause: 'Сервер или его сеть недоступны: нет ответа ни на ping, ни напрямую по IP-адресу.',
+      cause: c.fails('icmp')
+        ? 'Сервер или его сеть недоступны: нет ответа ни на ping, ни напрямую по IP-адресу.'
+        : 'Сервер или его сеть недоступны: нет ответа ни по доменному имени, ни напрямую по IP-адресу.',
       hint:
         'Проверьте, включён ли сервер и работает ли канал связи до площадки; для хостинга — обратитесь в его ' +
         'поддержку. Сравните с другими установками той же площадки.',
     }),
+  },
+  {
+    // The machine answers ping, but the Kodeks web server accepts nothing, by name or by IP.
+    id: 'service_down',
+    when: (c) => directFails(c) && c.fails('http') && c.oks('icmp'),
+    diagnosis: {
+      alert: 'KodeksDirectDown',
+      cause: 'Сервер в сети (отвечает на ping), но веб-сервер ПК не отвечает ни по имени, ни по IP-адресу.',
+      hint:
+        'Вероятно, остановлена служба Кодекс/Техэксперт или её веб-сервер: проверьте службу на сервере и ' +
+        'перезапустите её; если служба работает — проверьте брандмауэр на порту ПК.',
+    },
   },
   {
     id: 'dns_down_ip_ok',
