@@ -4,6 +4,7 @@
  * Firing notifications are returned as candidates: the caller groups them per hosting before emitting.
  */
 import type { Config } from '../config/schema.ts';
+import { CHECK_COMPONENT } from '../diagnose/signals.ts';
 import type { CheckId } from '../probes/types.ts';
 import { type Segment, segmentInterval, type Window } from '../sla/accounting.ts';
 import { dayStart, localDay } from '../sla/time.ts';
@@ -19,18 +20,6 @@ import type { AlertName, Component, Severity } from './names.ts';
 
 type Client = Config['clients'][number];
 type Installation = Client['installations'][number];
-
-/** Which component each check belongs to (rows of the status page). */
-export const CHECK_COMPONENT: Record<CheckId, Component> = {
-  icmp: 'network',
-  tcp: 'network',
-  http_ip: 'network',
-  http: 'access',
-  dns: 'dns',
-  tls: 'tls',
-  kodeks_xml: 'license',
-  agent: 'agent',
-};
 
 /** The longest gap accounted as no data (older months are left as they are). */
 export const MAX_GAP_MS = 400 * 86_400_000;

@@ -6,6 +6,7 @@
 import { parseConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { alertSignals, componentStatuses, diagnose } from '../diagnose/index.ts';
+import { CHECK_COMPONENT } from '../diagnose/signals.ts';
 import type { CheckId, ProbeCode, ProbeResult } from '../probes/types.ts';
 import type { RunResults } from '../run/types.ts';
 import { parseStatusFile, serialize } from '../store/files.ts';
@@ -18,7 +19,6 @@ import {
 } from '../store/schema.ts';
 import type { Catalog } from './catalog.ts';
 import { advance } from './engine.ts';
-import { CHECK_COMPONENT } from './engine-installation.ts';
 import type { Checks, EngineOutput, EngineRules, Signal, StatusSnapshot } from './engine-types.ts';
 import type { AlertEvent } from './events.ts';
 import type { AlertName, Component } from './names.ts';
