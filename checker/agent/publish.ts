@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
+import { writeAtomic } from '../store/fs.ts';
 import type { AgentReport } from '../store/schema.ts';
 import type { StatusStore, UpdateResult } from '../store/types.ts';
 import { agentReportPath, serializeReport } from './report.ts';
@@ -15,24 +14,7 @@ export async function writeReportToDir(dir: string, report: AgentReport): Promis
   const root = resolve(dir);
   const file = resolve(root, agentReportPath(report.client, report.installation));
   if (!file.startsWith(root + sep)) throw new Error(`refusing to write outside ${root}: ${file}`);
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = join(
-    dirname(file),
-    `.${report.installation}.json.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
-  );
-  try {
-    const handle = await open(tmp, 'wx', 0o644);
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await writeAtomic(file, text);
   return file;
 }
 
