@@ -271,7 +271,7 @@ describe('deliverOutbox against the Bot API stand-in', () => {
     expect(JSON.stringify(r)).not.toContain('WRONG');
   });
 
-  it('case 2: one grouped message for the hosting at 06:00, each resolution at 10:40 replies to it', async () => {
+  it('case 2: one grouped message for the hosting at 06:00, one recovery at 10:40 replying to it', async () => {
     const six = new Date('2026-11-28T03:00:00Z');
     const items = [
       { client: 'acme', installation: 'main' },
@@ -324,14 +324,16 @@ describe('deliverOutbox against the Bot API stand-in', () => {
       telegram: client(),
       now: end,
     });
-    expect(run2).toMatchObject({ sent: 4, failed: 0 });
+    expect(run2).toMatchObject({ sent: 2, failed: 0 });
     const replies = tg.messages.slice(2);
     expect(replies.map((m) => [m.chat_id, m.reply_to_message_id])).toEqual([
       ['-1001234567890', 1],
       ['-1009999', 1],
-      ['-1001234567890', 1],
-      ['-1009999', 1],
     ]);
-    expect(replies[0]!.plain).toContain('Простой 4 ч 40 мин: с 06:00 до 10:40 МСК');
+    expect(replies[0]!.plain).toContain(
+      'Восстановлено: Техэксперт.Облако: Имя установки не разрешается в DNS',
+    );
+    expect(replies[0]!.plain).toContain('Восстановлено установок: 2');
+    expect(replies[0]!.plain.match(/простой 4 ч 40 мин: с 06:00 до 10:40 МСК/g)).toHaveLength(2);
   });
 });

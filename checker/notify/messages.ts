@@ -183,22 +183,79 @@ export function groupedText(
   const fixed = [head, diagnosisLines(f), runbookLines(f, 300)];
   const fixedText = join([...fixed, tail]);
   // The list gets whatever room is left; what does not fit is counted, never cut mid-line.
-  const room = LIMIT - fixedText.length - 40;
+  const lines = fittedList(
+    byClient(items).map(
+      (i) =>
+        `• ${who(i)} — с ${clock(i.since, f)}${f.audience === 'team' && i.ip ? ` · IP ${escapeHtml(i.ip)}` : ''}`,
+    ),
+    LIMIT - fixedText.length - 40,
+  );
+  return join([...fixed, lines, tail]);
+}
+
+function byClient<T extends InstallationFacts & { since: string }>(items: T[]): T[] {
+  return [...items].sort((a, b) => a.client.localeCompare(b.client, 'ru') || a.since.localeCompare(b.since));
+}
+
+/** «Установки:» and as many bullet lines as fit in `room` characters; the rest are counted, never cut. */
+function fittedList(bullets: string[], room: number): string[] {
   const lines: string[] = ['<b>Установки:</b>'];
   let used = lines[0]!.length;
   let shown = 0;
-  for (const i of [...items].sort(
-    (a, b) => a.client.localeCompare(b.client, 'ru') || a.since.localeCompare(b.since),
-  )) {
-    const line = `• ${who(i)} — с ${clock(i.since, f)}${f.audience === 'team' && i.ip ? ` · IP ${escapeHtml(i.ip)}` : ''}`;
+  for (const line of bullets) {
     if (used + line.length + 1 > room) break;
     lines.push(line);
     used += line.length + 1;
     shown++;
   }
-  if (shown < items.length)
-    lines.push(`… и ещё ${items.length - shown} (полный список — в журнале инцидентов)`);
-  return join([...fixed, lines, tail]);
+  if (shown < bullets.length)
+    lines.push(`… и ещё ${bullets.length - shown} (полный список — в журнале инцидентов)`);
+  return lines;
+}
+
+/** Reminder for a hosting-wide problem: one message for the group, not one per installation. */
+export function groupedReminderText(
+  f: MessageFacts,
+  hosting: { title: string },
+  items: (InstallationFacts & { since: string })[],
+  at: string,
+): string {
+  const first = items.map((i) => i.since).sort()[0] ?? at;
+  const long = formatDuration(new Date(at).getTime() - new Date(first).getTime());
+  const head = [
+    `🔁 ${severitySign(f.severity)} <b>Всё ещё: ${escapeHtml(hosting.title)}: ${title(f)}</b>`,
+    `Затронуто установок: ${items.length}`,
+  ];
+  const lines = [`🕒 Длится ${long} (с ${clock(first, f)})`];
+  const managers = [...new Set(items.map((i) => i.manager).filter(Boolean))] as string[];
+  if (f.audience === 'team' && managers.length > 0)
+    lines.push(`👤 ${managers.length > 1 ? 'Менеджеры' : 'Менеджер'}: ${escapeHtml(managers.join(', '))}`);
+  const fixedText = join([head, diagnosisLines(f), lines]);
+  const list = fittedList(
+    byClient(items).map((i) => `• ${who(i)} — с ${clock(i.since, f)}`),
+    LIMIT - fixedText.length - 40,
+  );
+  return join([head, diagnosisLines(f), lines, list]);
+}
+
+/** Several installations of a hosting recovered in one run: one reply to the grouped message. */
+export function groupedResolvedText(
+  f: MessageFacts,
+  hosting: { title: string },
+  items: (InstallationFacts & { since: string; at: string; durationMs: number })[],
+): string {
+  const head = [
+    `✅ <b>Восстановлено: ${escapeHtml(hosting.title)}: ${title(f)}</b>`,
+    `Восстановлено установок: ${items.length}`,
+  ];
+  const list = fittedList(
+    byClient(items).map(
+      (i) =>
+        `• ${who(i)} — простой ${formatDuration(i.durationMs)}: ${formatRange(new Date(i.since), new Date(i.at), f.timeZone, f.now)}`,
+    ),
+    LIMIT - join([head]).length - 40,
+  );
+  return join([head, list]);
 }
 
 function supportLink(support: string): string {

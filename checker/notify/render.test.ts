@@ -267,3 +267,46 @@ describe('renderEvents', () => {
     }
   });
 });
+
+describe('follow-ups of a hosting-wide problem', () => {
+  const g = grouped(3);
+  const follow = <K extends 'reminder' | 'resolved'>(kind: K, at: string) =>
+    g.items.map((it) => ({
+      kind,
+      client: it.client,
+      installation: it.installation,
+      hosting: 'tekhexpert-cloud',
+      alert: 'KodeksDnsResolve' as const,
+      severity: 'critical' as const,
+      since: it.since,
+      at,
+      incident: it.incident,
+      group: g.group,
+      diagnosis: dnsDiagnosis,
+      durationMs: Date.parse(at) - Date.parse(it.since),
+    })) as AlertEvent[];
+
+  it('three reminders of one grouped incident are one reminder per team chat, none to clients', () => {
+    const items = renderEvents(follow('reminder', '2026-11-28T07:00:00Z'), ctx);
+    expect(items.every((i) => i.kind === 'reminder')).toBe(true);
+    expect(new Set(items.map((i) => i.chat)).size).toBe(items.length);
+    for (const i of items) valid(i.text);
+    const team = htmlToPlain(items[0]!.text);
+    expect(team).toContain('Всё ещё: Техэксперт.Облако');
+    expect(team).toContain('Затронуто установок: ');
+  });
+
+  it('recoveries in one run are one reply to the grouped message in each chat', () => {
+    const firingItems = renderEvents([g], ctx);
+    const items = renderEvents(follow('resolved', '2026-11-28T07:40:00Z'), ctx);
+    expect(items.map((i) => i.reply_to).sort()).toEqual(firingItems.map((i) => i.id).sort());
+    for (const i of items) valid(i.text);
+    expect(htmlToPlain(items[0]!.text)).toMatch(/Восстановлено установок: \d/);
+  });
+
+  it('a single recovery of a group is the ordinary reply', () => {
+    const [one] = follow('resolved', '2026-11-28T07:40:00Z');
+    const items = renderEvents([one!], ctx);
+    expect(htmlToPlain(items[0]!.text)).not.toContain('Восстановлено установок');
+  });
+});

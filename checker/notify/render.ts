@@ -15,6 +15,8 @@ import type { OutboxItem } from '../store/schema.ts';
 import {
   type Audience,
   firingText,
+  groupedReminderText,
+  groupedResolvedText,
   groupedText,
   type InstallationFacts,
   type MessageFacts,
@@ -73,7 +75,97 @@ export function renderEvents(events: AlertEvent[], ctx: RenderContext): OutboxIt
     seen.add(item.id);
     out.push(item);
   };
-  for (const ev of events) for (const item of renderEvent(ev, ctx)) push(item);
+  // Follow-ups of a hosting-wide problem that arrive together (reminders, recoveries) become one message
+  // per chat, as the grouped firing message was: one problem, one thread, not N messages.
+  const followUps = new Map<string, FollowUp[]>();
+  for (const ev of events) {
+    if ((ev.kind === 'resolved' || ev.kind === 'reminder') && ev.group) {
+      const key = `${ev.kind}|${ev.group}|${ev.alert}`;
+      followUps.set(key, [...(followUps.get(key) ?? []), ev]);
+    }
+  }
+  for (const ev of events) {
+    const key =
+      (ev.kind === 'resolved' || ev.kind === 'reminder') && ev.group
+        ? `${ev.kind}|${ev.group}|${ev.alert}`
+        : '';
+    const bucket = key ? followUps.get(key) : undefined;
+    if (bucket && bucket.length >= 2) {
+      if (bucket[0] === ev) for (const item of renderGroupFollowUp(bucket, ctx)) push(item);
+      continue;
+    }
+    for (const item of renderEvent(ev, ctx)) push(item);
+  }
+  return out;
+}
+
+type FollowUp = Extract<AlertEvent, { kind: 'resolved' | 'reminder' }>;
+
+/** One reminder or recovery message per chat for installations of one grouped incident. */
+function renderGroupFollowUp(events: FollowUp[], ctx: RenderContext): OutboxItem[] {
+  const first = events[0]!;
+  const group = first.group!;
+  const hostingId =
+    first.hosting ??
+    findClient(ctx, first.client)?.installations.find((i) => i.id === first.installation)?.hosting ??
+    '';
+  const hosting = { title: ctx.config.hostings[hostingId]?.title ?? (hostingId || 'Хостинг') };
+  const byRoute = new Map<
+    string,
+    { audience: Audience; route: Route; client?: Client; events: FollowUp[] }
+  >();
+  for (const ev of events) {
+    const client = findClient(ctx, ev.client);
+    for (const [audience, route] of audiences(ctx, client, ev.alert)) {
+      if (audience === 'client' && ev.kind === 'reminder') continue; // clients are not reminded
+      const key = `${routeKey(audience, route)}${audience === 'client' ? `#${ev.client}` : ''}`;
+      const entry = byRoute.get(key) ?? {
+        audience,
+        route,
+        ...(audience === 'client' && client ? { client } : {}),
+        events: [],
+      };
+      entry.events.push(ev);
+      byRoute.set(key, entry);
+    }
+  }
+  const out: OutboxItem[] = [];
+  for (const { audience, route, client, events: evs } of byRoute.values()) {
+    const f = messageFacts(ctx, first, audience);
+    const perClient = audience === 'client' ? client?.id : undefined;
+    const btns = buttons(ctx, first.alert, client, audience);
+    if (first.kind === 'reminder') {
+      const list = evs.map((e) => ({ ...facts(ctx, e.client, e.installation, audience), since: e.since }));
+      out.push(
+        item(
+          outboxId(group, 'reminder', audience, route, first.at),
+          'reminder',
+          first.at,
+          route,
+          groupedReminderText(f, hosting, list, first.at),
+          btns,
+        ),
+      );
+    } else {
+      const list = evs.map((e) => ({
+        ...facts(ctx, e.client, e.installation, audience),
+        since: e.since,
+        at: e.at,
+        durationMs: e.kind === 'resolved' ? e.durationMs : 0,
+      }));
+      out.push(
+        item(
+          outboxId(group, 'resolved', audience, route, perClient),
+          'resolved',
+          first.at,
+          route,
+          groupedResolvedText(f, hosting, list),
+          btns,
+          outboxId(group, 'grouped', audience, route, perClient),
+        ),
+      );
+    }
+  }
   return out;
 }
 
