@@ -101,3 +101,49 @@ describe('fs store', () => {
     expect(await a.read('counter.json')).toBe('4');
   });
 });
+
+describe('a run lands as a whole', () => {
+  const leftovers = async () =>
+    (await readdir(dir, { recursive: true })).filter((f) => f.includes('.tmp-') || f.includes('.journal'));
+
+  it('finishes the renames of a writer killed after its journal was written (roll forward)', async () => {
+    const store = createFsStore(dir);
+    await store.update(
+      'run 1',
+      async () =>
+        new Map([
+          ['heartbeat.json', '{"run":1}'],
+          ['state/acme.json', '{"run":1}'],
+        ]),
+    );
+    // What a writer killed between its journal and its renames leaves: staged files, the journal, and one
+    // rename already done.
+    await writeFile(join(dir, 'state', '.tmp-999999999-aaaa'), '{"run":2}');
+    await writeFile(join(dir, 'heartbeat.json'), '{"run":2}');
+    await writeFile(join(dir, 'old.json'), 'x');
+    await writeFile(
+      join(dir, '.journal.json'),
+      JSON.stringify({
+        renames: [
+          ['.tmp-999999999-bbbb', 'heartbeat.json'],
+          ['state/.tmp-999999999-aaaa', 'state/acme.json'],
+        ],
+        deletes: ['old.json'],
+      }),
+    );
+    await store.update('run 3', async () => new Map());
+    expect(await store.read('heartbeat.json')).toBe('{"run":2}');
+    expect(await store.read('state/acme.json')).toBe('{"run":2}');
+    expect(await store.read('old.json')).toBeUndefined();
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it('leaves the old data whole when the writer dies before its journal', async () => {
+    const store = createFsStore(dir);
+    await store.update('run 1', async () => new Map([['heartbeat.json', '{"run":1}']]));
+    await writeFile(join(dir, '.tmp-999999999-cccc'), '{"run":2}'); // staged, no journal: never applied
+    await store.update('run 3', async () => new Map());
+    expect(await store.read('heartbeat.json')).toBe('{"run":1}');
+    expect(await leftovers()).toEqual([]);
+  });
+});
