@@ -111,8 +111,12 @@ function dayBar(day: string, days: Days, elapsed: number): DayBar {
   else if (m.noData * 2 > m.total) level = 'none';
   else if (m.maintenance > 0) level = 'maint';
   // 90 days never hold the same day of a month twice: the year would only add bytes to every bar.
-  let text = `${dayText(day, false)}: простой ${minutesText(m.down)}, без данных ${minutesText(m.noData)}`;
-  if (m.maintenance > 0) text += `, плановые работы ${minutesText(m.maintenance)}`;
+  // Only what happened is said: a quiet day is «без сбоев», which keeps 90 bars per installation small.
+  const parts: string[] = [];
+  if (m.down > 0) parts.push(`простой ${minutesText(m.down)}`);
+  if (m.noData > 0) parts.push(`без данных ${minutesText(m.noData)}`);
+  if (m.maintenance > 0) parts.push(`плановые работы ${minutesText(m.maintenance)}`);
+  const text = `${dayText(day, false)}: ${parts.length > 0 ? parts.join(', ') : 'без сбоев'}`;
   return { day, level, text };
 }
 
