@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Diagnostic } from '../config/diagnostics.ts';
-import { locate, suggest } from '../config/diagnostics.ts';
+import { fileProblem, locate, suggest } from '../config/diagnostics.ts';
 import { parseYaml, readText } from '../config/yaml-source.ts';
 import { issuesToDiagnostics } from '../config/zod-issues.ts';
 import { ALERT_NAMES, type AlertName, isAlertName } from './names.ts';
@@ -89,37 +89,19 @@ export function parseAlertDoc(
 ): { ok: true; entry: AlertEntry } | { ok: false; diagnostics: Diagnostic[] } {
   const split = splitFrontMatter(text);
   if (!split) {
-    return {
-      ok: false,
-      diagnostics: [
-        {
-          file,
-          line: 1,
-          col: 1,
-          path: '',
-          message:
-            'no front matter: the file must start with a --- block that defines the alert (alert:, title:, severity: …)',
-        },
-      ],
-    };
+    return fileProblem(
+      file,
+      'no front matter: the file must start with a --- block that defines the alert (alert:, title:, severity: …)',
+      1,
+      1,
+    );
   }
   const parsed = parseYaml(file, split.frontMatter, 1);
   if (!parsed.ok) return parsed;
   const { doc, lines, data } = parsed;
   const shift = (d: Diagnostic): Diagnostic => (d.line > 0 ? { ...d, line: d.line + 1 } : d);
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    return {
-      ok: false,
-      diagnostics: [
-        {
-          file,
-          line: 2,
-          col: 1,
-          path: '',
-          message: 'the front matter must be a mapping (alert:, title:, …)',
-        },
-      ],
-    };
+    return fileProblem(file, 'the front matter must be a mapping (alert:, title:, …)', 2, 1);
   }
   const result = alertDocSchema.safeParse(data, { reportInput: true });
   if (!result.success) {

@@ -14,6 +14,16 @@ export interface Diagnostic {
   message: string;
 }
 
+/** A failed result with one problem about a whole file (or a place in it when line/col are given). */
+export function fileProblem(
+  file: string,
+  message: string,
+  line = 1,
+  col = 1,
+): { ok: false; diagnostics: Diagnostic[] } {
+  return { ok: false, diagnostics: [{ file, line, col, path: '', message }] };
+}
+
 /** Formats `installations.yaml:12:7 clients[0].ip: "300.1.1.1" is not an IP address`. */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;

@@ -1,5 +1,12 @@
 import type { Document } from 'yaml';
-import { type Diagnostic, formatPath, type LineCounter, locate, suggest } from './diagnostics.ts';
+import {
+  type Diagnostic,
+  fileProblem,
+  formatPath,
+  type LineCounter,
+  locate,
+  suggest,
+} from './diagnostics.ts';
 import { type Config, configSchema } from './schema.ts';
 import { parseYaml, readText } from './yaml-source.ts';
 import { issuesToDiagnostics } from './zod-issues.ts';
@@ -20,32 +27,10 @@ export function parseConfig(file: string, text: string): ConfigResult {
   if (!parsed.ok) return parsed;
   const { doc, lines, data } = parsed;
   if (data === null || data === undefined) {
-    return {
-      ok: false,
-      diagnostics: [
-        {
-          file,
-          line: 1,
-          col: 1,
-          path: '',
-          message: 'the file is empty: it needs at least `site` and `clients`',
-        },
-      ],
-    };
+    return fileProblem(file, 'the file is empty: it needs at least `site` and `clients`');
   }
   if (typeof data !== 'object' || Array.isArray(data)) {
-    return {
-      ok: false,
-      diagnostics: [
-        {
-          file,
-          line: 1,
-          col: 1,
-          path: '',
-          message: 'the top level must be a mapping (site:, checker:, clients: …)',
-        },
-      ],
-    };
+    return fileProblem(file, 'the top level must be a mapping (site:, checker:, clients: …)');
   }
   const result = configSchema.safeParse(data, { reportInput: true });
   const diagnostics = result.success
