@@ -303,6 +303,28 @@ describe('alert engine sequences', () => {
     expect(sim.day(A, '2026-11-28')).toMatchObject({ down_min: 5, no_data_min: 12 * 60 + 60 });
   });
 
+  it('an installation removed from installations.yaml leaves no open incident behind', () => {
+    const withOld = YAML.replace(
+      '        probes: { http: {}, dns: {} }\n',
+      '        probes: { http: {}, dns: {} }\n      - { id: old, title: Старый, url: "https://old.example/", probes: { http: {} } }\n',
+    );
+    const before = new Simulator(configFrom(withOld), catalog);
+    for (const at of ['2026-11-28T09:00:00Z', '2026-11-28T09:05:00Z'])
+      before.run(runAt(at, { 'beta/old': { http: 'fail:CONN_REFUSED' } }));
+    expect(
+      before
+        .incidents()
+        .filter((i) => !i.resolved_at)
+        .map((i) => i.installation),
+    ).toEqual(['old']);
+
+    const after = new Simulator(configFrom(YAML), catalog);
+    after.snapshot = before.snapshot;
+    after.run(runAt('2026-11-28T09:10:00Z', { 'beta/cloud': { http: 'ok', dns: 'ok' } }));
+    expect(after.incidents().find((i) => i.installation === 'old')?.resolved_at).toBe('2026-11-28T09:10:00.000Z');
+    expect(after.state('beta/old')).toBeUndefined();
+  });
+
   it('replaying a run changes nothing', () => {
     const sim = new Simulator(configFrom(YAML), catalog);
     sim.run(runAt('2026-11-28T09:00:00Z', { [A]: { ...OK, http: 'fail' } }));

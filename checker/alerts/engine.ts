@@ -50,6 +50,11 @@ export function monthsNeeded(
   const history = new Set<string>();
   const incidents = new Set<string>([at.toISOString().slice(0, 7)]);
   for (const client of config.clients) {
+    // Installations removed from installations.yaml still have open incidents to close.
+    for (const [id, gone] of Object.entries(states.get(client.id)?.installations ?? {}))
+      if (!client.installations.some((i) => i.id === id))
+        for (const a of Object.values(gone.alerts))
+          if (a?.incident) incidents.add(incidentMonthOf(a.incident));
     for (const inst of client.installations) {
       const tz = inst.timezone ?? config.checker.timezone;
       const prev = states.get(client.id)?.installations[inst.id];
@@ -122,9 +127,14 @@ export function advance(input: EngineInput): EngineOutput {
     later.push(...out.events);
     if (!out.state) continue;
     file.installations[inst.id] = out.state;
-    // Installations removed from installations.yaml leave the state file.
-    for (const id of Object.keys(file.installations))
-      if (!client.installations.some((i) => i.id === id)) delete file.installations[id];
+    // Installations removed from installations.yaml leave the state file; their open incidents end here,
+    // so a client's page never shows an incident of something no longer watched.
+    for (const [id, gone] of Object.entries(file.installations)) {
+      if (client.installations.some((i) => i.id === id)) continue;
+      for (const a of Object.values(gone.alerts))
+        if (a?.incident) incidents.patch(a.incident, { resolved_at: at });
+      delete file.installations[id];
+    }
     file.updated_at = at;
     next.states.set(client.id, file);
     touched.states.add(client.id);
