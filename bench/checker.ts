@@ -43,10 +43,14 @@ async function serve(role: 'dns' | 'web'): Promise<void> {
   // ECDSA P-256 through the openssl CLI when present: the loopback server then spends ~20× less CPU per
   // handshake than with RSA, so the figures measure the checker rather than the stand-in server.
   let ports: Partial<Ports>;
+  // What must be stopped before this child exits (dnsmasq is a process of its own and would outlive it).
+  let stop: () => Promise<unknown> = async () => {};
   if (role === 'dns') {
     // A real dnsmasq when installed (C, answers far faster than a JS server); else the dns2 test server.
     if (!dnsmasqMissing()) {
-      ports = { dns: (await startDnsmasq({ 'bench.test': '127.0.0.1' })).address };
+      const dnsmasq = await startDnsmasq({ 'bench.test': '127.0.0.1' });
+      stop = () => dnsmasq.close();
+      ports = { dns: dnsmasq.address };
     } else {
       const records: Record<string, string[]> = {};
       for (let i = 0; i < INSTALLATIONS; i++) records[name(i)] = ['127.0.0.1'];
@@ -70,11 +74,12 @@ async function serve(role: 'dns' | 'web'): Promise<void> {
   }
   process.stdout.write(`${JSON.stringify(ports)}\n`);
   process.stdin.resume();
-  process.stdin.on('end', () => {
+  process.stdin.on('end', async () => {
     const cpu = process.cpuUsage();
     process.stderr.write(
       `(loopback ${role} server used ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU)\n`,
     );
+    await stop().catch(() => undefined);
     process.exit(0);
   });
 }
