@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { inputsEnv } from '../../site/src/lib/inputs.ts';
 
 /** Inputs and output of one build. */
 export interface SiteBuildInputs {
@@ -34,15 +35,7 @@ export function siteMissing(root: string): string | undefined {
 
 /** Runs the build; resolves with the exit code and the combined output (never rejects on a failed build). */
 export function buildSite(inputs: SiteBuildInputs): Promise<{ code: number; output: string }> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ASTRO_TELEMETRY_DISABLED: '1',
-    SMART_CONFIG: inputs.config,
-    SMART_DOCS: inputs.docs,
-    SMART_STATUS_DIR: inputs.status,
-  };
-  if (inputs.now) env.SMART_NOW = inputs.now.toISOString();
-  else delete env.SMART_NOW;
+  const env = inputsEnv({ ...inputs, now: inputs.now?.toISOString() });
   const astro = join(inputs.root, 'node_modules', 'astro', 'bin', 'astro.mjs');
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [astro, 'build', '--root', 'site', '--outDir', inputs.outDir], {

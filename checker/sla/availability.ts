@@ -85,15 +85,14 @@ export function monthSla(days: Days, month: string, tz: string, now: number, tar
   if (target !== undefined) {
     // The budget is for the whole month, whatever part of it has passed.
     const monthMin = (dayStart(nextDay(all[all.length - 1]!), tz) - dayStart(all[0]!, tz)) / MINUTE;
-    const allowedMin = ((100 - target) / 100) * Math.max(0, monthMin - t.maintenanceMin);
-    out.budget = {
-      targetPercent: target,
-      allowedMin,
-      usedMin: t.downMin,
-      remainingMin: Math.max(0, allowedMin - t.downMin),
-    };
+    out.budget = budget(target, ((100 - target) / 100) * Math.max(0, monthMin - t.maintenanceMin), t.downMin);
   }
   return out;
+}
+
+/** The month's downtime budget: allowed by the contract, used so far, and what is left. */
+function budget(targetPercent: number, allowedMin: number, usedMin: number): NonNullable<MonthSla['budget']> {
+  return { targetPercent, allowedMin, usedMin, remainingMin: Math.max(0, allowedMin - usedMin) };
 }
 
 /** Merges several history months' days of one installation into one Days map. */
@@ -128,13 +127,11 @@ export function clientMonthSla(
   const t = combine(each);
   const out: MonthSla = { month, ...t, availability: availability(t) };
   if (target !== undefined) {
-    const allowedMin = each.reduce((a, m) => a + (m.budget?.allowedMin ?? 0), 0);
-    out.budget = {
-      targetPercent: target,
-      allowedMin,
-      usedMin: t.downMin,
-      remainingMin: Math.max(0, allowedMin - t.downMin),
-    };
+    out.budget = budget(
+      target,
+      each.reduce((a, m) => a + (m.budget?.allowedMin ?? 0), 0),
+      t.downMin,
+    );
   }
   return out;
 }

@@ -1,6 +1,7 @@
 /** Runs `astro build` for the site in a child process, the way `npm run build` does, with chosen inputs. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { inputsEnv } from '../src/lib/inputs.ts';
 
 /** The repository root (site/ lives in it). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -20,15 +21,7 @@ export function buildSite(
   inputs: BuildInputs,
   command: string[] = [process.execPath, ASTRO],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ASTRO_TELEMETRY_DISABLED: '1',
-    SMART_CONFIG: inputs.config,
-    SMART_DOCS: inputs.docs,
-    SMART_STATUS_DIR: inputs.status,
-  };
-  if (inputs.now) env.SMART_NOW = inputs.now;
-  else delete env.SMART_NOW;
+  const env = inputsEnv(inputs);
   return new Promise((resolve, reject) => {
     const [exe, ...pre] = command;
     const child = spawn(exe!, [...pre, 'build', '--root', 'site', '--outDir', inputs.outDir], {

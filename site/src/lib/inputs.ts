@@ -34,6 +34,23 @@ export function inputPaths(env: NodeJS.ProcessEnv, cwd: string) {
   };
 }
 
+/** The environment a build reads these inputs from: the inverse of `inputPaths` (plus SMART_NOW when given). */
+export function inputsEnv(
+  paths: { config: string; docs: string; status: string; now?: string },
+  base: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    ASTRO_TELEMETRY_DISABLED: '1',
+    SMART_CONFIG: paths.config,
+    SMART_DOCS: paths.docs,
+    SMART_STATUS_DIR: paths.status,
+  };
+  if (paths.now) env.SMART_NOW = paths.now;
+  else delete env.SMART_NOW;
+  return env;
+}
+
 /** Parses SMART_NOW (an ISO date-time) or falls back to the clock. */
 export function buildNow(env: NodeJS.ProcessEnv, clock: () => number = Date.now): number | Diagnostic {
   if (!env.SMART_NOW) return clock();
