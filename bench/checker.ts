@@ -13,7 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Config } from '../checker/config/schema.ts';
-import { runChecks } from '../checker/run/run-checks.ts';
+import { runChecks } from '../checker/probing/run-checks.ts';
 import { testConfig } from '../checker/testing/config.ts';
 
 const INSTALLATIONS = Number(process.env.BENCH_CHECKER_N ?? 1000);

@@ -9,7 +9,7 @@ import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import type { ClientState, DayAggregate, HistoryMonth, Incident } from '../checker/store/schema.ts';
+import type { ClientState, DayAggregate, HistoryMonth, Incident } from '../checker/status/schema.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const OUT = join(ROOT, 'bench/out/site');

@@ -1,6 +1,6 @@
 /**
  * Realistic status data for the store benchmark: clients with 1–3 installations, 13 months of daily history,
- * client states and heartbeats shaped by checker/store/schema.ts and serialized the way the stores write them
+ * client states and heartbeats shaped by checker/status/schema.ts and serialized the way the stores write them
  * (sorted keys, two-space indent). Deterministic: the same seed gives the same bytes.
  */
 import {
@@ -9,7 +9,7 @@ import {
   heartbeatSchema,
   historyMonthSchema,
   type InstallationState,
-} from '../checker/store/schema.ts';
+} from '../checker/status/schema.ts';
 
 /** mulberry32: a small seeded PRNG. */
 export function prng(seed: number): () => number {

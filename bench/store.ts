@@ -17,10 +17,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { DayAggregate, HistoryMonth } from '../checker/status/schema.ts';
 import { compactBranch } from '../checker/store/compact.ts';
 import { createGithubStore } from '../checker/store/github.ts';
 import { createGithubClient } from '../checker/store/github-client.ts';
-import type { DayAggregate, HistoryMonth } from '../checker/store/schema.ts';
 import { git, gitText } from '../checker/testing/git-cli.ts';
 import { startGithubStandIn } from '../checker/testing/github-stand-in.ts';
 import {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoHandle, runDemo } from '../checker/demo/run-demo.ts';
 import { siteMissing } from '../checker/demo/site-build.ts';
-import type { Incident } from '../checker/store/schema.ts';
+import type { Incident } from '../checker/status/schema.ts';
 
 const root = join(import.meta.dirname, '..');
 const noSite = siteMissing(root);

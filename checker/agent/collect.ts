@@ -1,5 +1,5 @@
 import type { Installation } from '../config/schema.ts';
-import type { AgentReport } from '../store/schema.ts';
+import type { AgentReport } from '../status/schema.ts';
 import { localTarget } from './local-fetch.ts';
 import { probeLocalHttp, probeLocalXml } from './local-probes.ts';
 import { buildReport } from './report.ts';

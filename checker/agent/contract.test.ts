@@ -7,7 +7,7 @@ import type { CommandIo } from '../commands/io.ts';
 import { alertSignals, diagnose } from '../diagnose/index.ts';
 import { judgeAgentReport } from '../probes/agent.ts';
 import type { ProbeResult } from '../probes/types.ts';
-import { statusPaths } from '../store/files.ts';
+import { statusPaths } from '../status/format.ts';
 import { createFsStore } from '../store/fs.ts';
 import type { UsbListing } from './types.ts';
 

@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type AgentReport, agentReportSchema } from '../status/schema.ts';
 import { createFsStore } from '../store/fs.ts';
-import { type AgentReport, agentReportSchema } from '../store/schema.ts';
 import { writeReportToDir, writeReportToStore } from './publish.ts';
 import { agentReportPath, buildReport, MAX_REPORT_BYTES, serializeReport } from './report.ts';
 

@@ -1,6 +1,6 @@
 import { resolve, sep } from 'node:path';
+import type { AgentReport } from '../status/schema.ts';
 import { writeAtomic } from '../store/fs.ts';
-import type { AgentReport } from '../store/schema.ts';
 import type { StatusStore, UpdateResult } from '../store/types.ts';
 import { agentReportPath, serializeReport } from './report.ts';
 

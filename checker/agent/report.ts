@@ -1,4 +1,4 @@
-import { type AgentReport, agentReportSchema, STATUS_SCHEMA_VERSION } from '../store/schema.ts';
+import { type AgentReport, agentReportSchema, STATUS_SCHEMA_VERSION } from '../status/schema.ts';
 import type { LocalCheck } from './types.ts';
 import type { UsbSection } from './usb-inspect.ts';
 

@@ -1,6 +1,6 @@
 /**
  * Shapes of the on-prem agent (`smart agent`): what a USB lister reports, and what the agent's local
- * probes return. The report itself is `AgentReport` in `checker/store/schema.ts`.
+ * probes return. The report itself is `AgentReport` in `checker/status/schema.ts`.
  */
 
 /** One USB device as the operating system lists it. Strings are absent when they could not be read. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentReportSchema } from '../store/schema.ts';
+import { agentReportSchema } from '../status/schema.ts';
 import type { UsbLister, UsbListing } from './types.ts';
 import { DEFAULT_USB_IDS, formatUsbId, parseUsbIds } from './usb-ids.ts';
 import { inspectUsb, usbSection } from './usb-inspect.ts';

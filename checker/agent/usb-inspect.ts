@@ -1,4 +1,4 @@
-import type { AgentReport } from '../store/schema.ts';
+import type { AgentReport } from '../status/schema.ts';
 import type { UsbId, UsbLister, UsbListing } from './types.ts';
 import { formatUsbId, looksLikeKey, matchesUsbId } from './usb-ids.ts';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UsbLister, UsbListing } from '../agent/types.ts';
-import { agentReportSchema } from '../store/schema.ts';
+import { agentReportSchema } from '../status/schema.ts';
 import type { StatusStore } from '../store/types.ts';
 import { type AgentCommandDeps, run } from './agent.ts';
 import type { CommandIo } from './io.ts';

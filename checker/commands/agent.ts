@@ -10,7 +10,7 @@ import { AGENT_VERSION } from '../agent/version.ts';
 import { formatDiagnostic, suggest } from '../config/diagnostics.ts';
 import { parseDuration } from '../config/duration.ts';
 import { loadConfig } from '../config/load.ts';
-import type { AgentReport } from '../store/schema.ts';
+import type { AgentReport } from '../status/schema.ts';
 import type { StatusStore } from '../store/types.ts';
 import { type CommandIo, parseOptions } from './io.ts';
 

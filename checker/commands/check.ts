@@ -6,15 +6,15 @@
  */
 import { resolve } from 'node:path';
 import { loadCatalog } from '../alerts/catalog.ts';
-import type { AlertEvent } from '../alerts/events.ts';
+import type { AlertEvent } from '../alerts/engine/events.ts';
+import { type CycleDeps, type CycleResult, runCycle } from '../check-run/run-cycle.ts';
 import { type Diagnostic, formatDiagnostic } from '../config/diagnostics.ts';
 import { loadConfig } from '../config/load.ts';
-import { type CycleDeps, type CycleResult, runCycle } from '../cycle/run-cycle.ts';
 import { consoleNotifier, printOutbox } from '../notify/console.ts';
 import { createTelegramClient, DEFAULT_API_ROOT, redact } from '../notify/telegram-client.ts';
 import type { TelegramLike } from '../notify/types.ts';
-import { formatResultsTable, progressLine } from '../run/report.ts';
-import { StatusFileError } from '../store/files.ts';
+import { formatResultsTable, progressLine } from '../probing/report.ts';
+import { StatusFileError } from '../status/format.ts';
 import { createFsStore } from '../store/fs.ts';
 import { createGithubStore } from '../store/github.ts';
 import { createGithubClient } from '../store/github-client.ts';

@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { loadCatalog } from '../alerts/catalog.ts';
-import type { AlertEvent } from '../alerts/events.ts';
+import type { AlertEvent } from '../alerts/engine/events.ts';
 import { formatDiagnostic } from '../config/diagnostics.ts';
 import { loadConfig } from '../config/load.ts';
 import { deliverOutbox } from '../notify/deliver.ts';
@@ -17,10 +17,11 @@ import { renderEvents } from '../notify/render.ts';
 import { createTelegramClient, DEFAULT_API_ROOT } from '../notify/telegram-client.ts';
 import { formatClock, formatDuration } from '../notify/time.ts';
 import type { TelegramLike } from '../notify/types.ts';
-import { readHeartbeat, readOutbox, serialize, statusPaths } from '../store/files.ts';
+import { serialize, statusPaths } from '../status/format.ts';
+import type { Heartbeat, Outbox } from '../status/schema.ts';
 import { createFsStore } from '../store/fs.ts';
 import { createGithubStore } from '../store/github.ts';
-import type { Heartbeat, Outbox } from '../store/schema.ts';
+import { readHeartbeat, readOutbox } from '../store/read.ts';
 import type { StatusStore } from '../store/types.ts';
 import { type CommandIo, parseOptions } from './io.ts';
 

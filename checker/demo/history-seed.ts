@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.ts';
 import { dayStart, localDay } from '../sla/time.ts';
-import { serialize, statusPaths } from '../store/files.ts';
-import { type DayAggregate, type HistoryMonth, STATUS_SCHEMA_VERSION } from '../store/schema.ts';
+import { serialize, statusPaths } from '../status/format.ts';
+import { type DayAggregate, type HistoryMonth, STATUS_SCHEMA_VERSION } from '../status/schema.ts';
 import type { StatusStore } from '../store/types.ts';
 
 const DAY_MS = 86_400_000;

@@ -10,7 +10,7 @@
  * - «Медцентр»: down all along (connections refused).
  */
 import { stringify } from 'yaml';
-import type { AgentReport } from '../store/schema.ts';
+import type { AgentReport } from '../status/schema.ts';
 
 /** The names the demo's DNS server answers (the .test TLD is reserved and never resolves elsewhere). */
 export const DEMO_HOSTS = {

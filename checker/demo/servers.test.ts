@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.ts';
-import { agentReportSchema } from '../store/schema.ts';
+import { agentReportSchema } from '../status/schema.ts';
 import { refusedPort } from './refused-port.ts';
 import { acmeAgentReport, cycleTime, demoConfigYaml, MIN_CYCLES, planCycle } from './scenario.ts';
 import { telegramPage } from './screenshots.ts';

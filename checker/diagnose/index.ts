@@ -1,5 +1,5 @@
-import type { InstallationResults } from '../run/types.ts';
-import type { Diagnosis } from '../store/schema.ts';
+import type { InstallationResults } from '../probing/types.ts';
+import type { Diagnosis } from '../status/schema.ts';
 import { RULES, view } from './rules.ts';
 
 export { RULES } from './rules.ts';

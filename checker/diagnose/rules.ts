@@ -1,6 +1,6 @@
 import type { CheckId, ProbeResult } from '../probes/types.ts';
-import type { InstallationResults } from '../run/types.ts';
-import type { Diagnosis } from '../store/schema.ts';
+import type { InstallationResults } from '../probing/types.ts';
+import type { Diagnosis } from '../status/schema.ts';
 
 type Checks = InstallationResults['checks'];
 

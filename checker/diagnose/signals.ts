@@ -1,6 +1,6 @@
 import type { AlertName, Component } from '../alerts/names.ts';
 import type { CheckId, ProbeResult, ProbeStatus } from '../probes/types.ts';
-import type { InstallationResults } from '../run/types.ts';
+import type { InstallationResults } from '../probing/types.ts';
 
 type Checks = InstallationResults['checks'];
 type Signal = 'fail' | 'ok' | 'unknown';

@@ -1,5 +1,5 @@
 /** `smart check --notify console`: the messages as plain text on the terminal instead of Telegram. */
-import type { OutboxItem } from '../store/schema.ts';
+import type { OutboxItem } from '../status/schema.ts';
 import { htmlToPlain } from './html.ts';
 import type { SendMessageRequest, TelegramLike } from './types.ts';
 

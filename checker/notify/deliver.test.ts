@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AlertEvent } from '../alerts/events.ts';
-import type { Outbox, OutboxItem } from '../store/schema.ts';
+import type { AlertEvent } from '../alerts/engine/events.ts';
+import type { Outbox, OutboxItem } from '../status/schema.ts';
 import { startTelegramStandIn, type TelegramStandIn } from '../testing/telegram-stand-in.ts';
 import { deliverOutbox } from './deliver.ts';
 import { emptyOutbox, enqueue } from './outbox.ts';

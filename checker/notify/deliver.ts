@@ -4,7 +4,7 @@
  * words and the time of the next attempt. The first failure in a chat stops that chat for this run, so
  * messages in one chat never overtake each other (a «resolved» never arrives before its «firing»).
  */
-import type { Outbox, OutboxItem } from '../store/schema.ts';
+import type { Outbox, OutboxItem } from '../status/schema.ts';
 import { htmlToPlain, TELEGRAM_TEXT_LIMIT } from './html.ts';
 import { formatClock } from './time.ts';
 import type { SendMessageRequest, TelegramFailure, TelegramLike } from './types.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AlertEvent } from '../alerts/events.ts';
+import type { AlertEvent } from '../alerts/engine/events.ts';
 import { parseTelegramHtml } from '../testing/telegram-stand-in.ts';
 import { escapeHtml, fitHtml, htmlToPlain } from './html.ts';
 import { markdownInlineToTelegram, markdownToTelegram, runbookExcerpt } from './markdown.ts';

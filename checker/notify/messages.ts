@@ -5,7 +5,7 @@
 import { isIP } from 'node:net';
 import type { AlertEntry } from '../alerts/catalog.ts';
 import type { AlertName, Severity } from '../alerts/names.ts';
-import type { Diagnosis } from '../store/schema.ts';
+import type { Diagnosis } from '../status/schema.ts';
 import { escapeAttr, escapeHtml, fitHtml, TELEGRAM_TEXT_LIMIT } from './html.ts';
 import { markdownInlineToTelegram, markdownToTelegram, runbookExcerpt } from './markdown.ts';
 import { formatClock, formatDuration, formatRange } from './time.ts';

@@ -1,5 +1,5 @@
 /** Queuing rendered messages into the outbox without duplicates. */
-import { type Outbox, type OutboxItem, STATUS_SCHEMA_VERSION } from '../store/schema.ts';
+import { type Outbox, type OutboxItem, STATUS_SCHEMA_VERSION } from '../status/schema.ts';
 
 /** An empty outbox.json. */
 export function emptyOutbox(): Outbox {

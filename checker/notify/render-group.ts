@@ -1,7 +1,7 @@
 /** Hosting-wide messages: the grouped firing message and its reminders and recoveries (one per chat). */
-import type { AlertEvent } from '../alerts/events.ts';
+import type { AlertEvent } from '../alerts/engine/events.ts';
 import type { Client } from '../config/schema.ts';
-import type { OutboxItem } from '../store/schema.ts';
+import type { OutboxItem } from '../status/schema.ts';
 import { type Audience, groupedReminderText, groupedResolvedText, groupedText } from './messages.ts';
 import {
   audiences,

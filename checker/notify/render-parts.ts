@@ -2,7 +2,7 @@
 import type { Catalog } from '../alerts/catalog.ts';
 import type { AlertName } from '../alerts/names.ts';
 import type { Client, Config } from '../config/schema.ts';
-import type { OutboxItem } from '../store/schema.ts';
+import type { OutboxItem } from '../status/schema.ts';
 import type { Audience, InstallationFacts, MessageFacts } from './messages.ts';
 import type { UrlButton } from './types.ts';
 

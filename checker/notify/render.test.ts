@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../alerts/catalog.ts';
-import type { AlertEvent } from '../alerts/events.ts';
+import type { AlertEvent } from '../alerts/engine/events.ts';
 import { ALERT_NAMES } from '../alerts/names.ts';
 import { parseTelegramHtml } from '../testing/telegram-stand-in.ts';
 import { htmlToPlain } from './html.ts';

@@ -7,9 +7,9 @@
  * messages), so rendering the same event again gives the same id and nothing is queued twice; a resolved
  * message's `reply_to` is the id its firing (or grouped) message got for the same chat.
  */
-import type { AlertEvent } from '../alerts/events.ts';
+import type { AlertEvent } from '../alerts/engine/events.ts';
 import type { AlertName } from '../alerts/names.ts';
-import type { OutboxItem } from '../store/schema.ts';
+import type { OutboxItem } from '../status/schema.ts';
 import { firingText, operatorText, reminderText, resolvedText } from './messages.ts';
 import { type FollowUp, renderGrouped, renderGroupFollowUp } from './render-group.ts';
 import {

@@ -1,4 +1,4 @@
-import { type AgentReport, agentReportSchema } from '../store/schema.ts';
+import { type AgentReport, agentReportSchema } from '../status/schema.ts';
 import type { Probe, ProbeContext } from './context.ts';
 import { fail, ok, since, unknown } from './result.ts';
 import type { ProbeResult } from './types.ts';

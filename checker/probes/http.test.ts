@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runChecks } from '../run/run-checks.ts';
+import { runChecks } from '../probing/run-checks.ts';
 import { testConfig } from '../testing/config.ts';
 import { startDnsServer, type TestDnsServer } from '../testing/dns-server.ts';
 import {

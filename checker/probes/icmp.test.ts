@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { runChecks } from '../run/run-checks.ts';
+import { runChecks } from '../probing/run-checks.ts';
 import { testConfig } from '../testing/config.ts';
 import { createDarkHost, type DarkHost, netnsUnavailable } from '../testing/netns.ts';
 import { isSafePingTarget, systemPing } from './ping-system.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runChecks } from '../run/run-checks.ts';
+import { runChecks } from '../probing/run-checks.ts';
 import { testConfig } from '../testing/config.ts';
 import { type LocalServer, startHttpServer } from '../testing/http-server.ts';
 import { judgeXml } from './kodeks-xml.ts';

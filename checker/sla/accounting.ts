@@ -4,7 +4,7 @@
  * A day never holds more accounted minutes than it has, so downtime can never exceed elapsed time.
  */
 import type { Component } from '../alerts/names.ts';
-import type { DayAggregate } from '../store/schema.ts';
+import type { DayAggregate } from '../status/schema.ts';
 import { dayStart, MINUTE, nextDay, splitByDay } from './time.ts';
 
 /** What an interval was: up (nothing is recorded), down, inside maintenance, or unobserved. */

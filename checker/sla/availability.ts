@@ -7,7 +7,7 @@
  * take no-data time out of T because a minute nobody observed is neither up nor down ("no data, never up").
  * Only days that have a record count: a day the checker never saw is no data as a whole.
  */
-import type { DayAggregate } from '../store/schema.ts';
+import type { DayAggregate } from '../status/schema.ts';
 import { DAY, dayStart, daysOfMonth, localDay, MINUTE, nextDay, previousDay } from './time.ts';
 
 /** Minutes of a period, split by what they were. */

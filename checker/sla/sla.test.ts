@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DayAggregate } from '../store/schema.ts';
+import type { DayAggregate } from '../status/schema.ts';
 import { addSegment, emptyDay, segmentInterval } from './accounting.ts';
 import { availability, clientMonthSla, lastDays, monthSla, uptime } from './availability.ts';
 import { addLatency, mergeHistograms, percentile } from './histogram.ts';

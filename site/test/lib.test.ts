@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DayAggregate } from '../../checker/store/schema.ts';
+import type { DayAggregate } from '../../checker/status/schema.ts';
 import { elapsedMinutes, lastDays, localDay, monthLength } from '../src/lib/calendar.ts';
 import { minutesText, percent, plural, zoneLabel } from '../src/lib/format.ts';
 import { headingSlug, renderRunbook, siteHref } from '../src/lib/markdown.ts';

@@ -13,7 +13,7 @@ import type {
   Incident,
   InstallationState,
   OverallState,
-} from '../../checker/store/schema.ts';
+} from '../../checker/status/schema.ts';
 import { addDays, lastDays, localDay } from '../src/lib/calendar.ts';
 
 const TZ = 'Europe/Moscow';

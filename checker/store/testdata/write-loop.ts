@@ -1,6 +1,6 @@
 // Child process for the SIGKILL fault test: rewrites a few status files with large bodies forever.
 import { createFsStore } from '../fs.ts';
-import { serialize } from '../files.ts';
+import { serialize } from '../../status/format.ts';
 
 const dir = process.argv[2]!;
 const store = createFsStore(dir);

@@ -1,6 +1,6 @@
 /** A shields-style SVG badge «статус | работает штатно» for one client. */
 import { XMLBuilder } from 'fast-xml-parser';
-import type { OverallState } from '../../../checker/store/schema.ts';
+import type { OverallState } from '../../../checker/status/schema.ts';
 import { OVERALL } from './labels.ts';
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_' });

@@ -1,6 +1,6 @@
 /** Russian words and glyphs of the status page: a state is always glyph + text, never colour alone. */
 import type { Component, Severity } from '../../../checker/alerts/names.ts';
-import type { OverallState } from '../../../checker/store/schema.ts';
+import type { OverallState } from '../../../checker/status/schema.ts';
 
 /** Overall states in Statuspage's vocabulary, in Russian. */
 export const OVERALL: Record<OverallState, { text: string; glyph: string; tone: string }> = {

@@ -3,7 +3,7 @@
  * (the same arithmetic the checker uses); this only reads one day's aggregate for its bar, where a day
  * with no record at all is a day without data.
  */
-import type { DayAggregate } from '../../../checker/store/schema.ts';
+import type { DayAggregate } from '../../../checker/status/schema.ts';
 
 /** Minutes of one day split the way the bars show them. */
 export interface DayMinutes {

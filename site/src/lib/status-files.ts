@@ -13,7 +13,7 @@ import {
   historyMonthSchema,
   type Incident,
   incidentMonthSchema,
-} from '../../../checker/store/schema.ts';
+} from '../../../checker/status/schema.ts';
 
 /** The part of the status data the site publishes from, validated. */
 export interface StatusData {

@@ -6,7 +6,7 @@
 import type { Component, Severity } from '../../../checker/alerts/names.ts';
 import type { Client } from '../../../checker/config/schema.ts';
 import { type Days, type MonthSla, mergeDays, monthSla, uptime } from '../../../checker/sla/availability.ts';
-import type { Incident, OverallState } from '../../../checker/store/schema.ts';
+import type { Incident, OverallState } from '../../../checker/status/schema.ts';
 import { elapsedMinutes, lastDays, localDay } from './calendar.ts';
 import { dayText, minutesText } from './format.ts';
 import type { Inputs } from './inputs.ts';

@@ -1,10 +1,10 @@
 // Business case 2 as a sequence: three installations at «Техэксперт.Облако»; the hosting's DNS server fails
 // at 06:00 (Moscow), names stop resolving while the installations answer by IP; DNS is back at 10:40.
 import { beforeAll, expect, it } from 'vitest';
-import { monthSla } from '../sla/availability.ts';
-import { loadCatalog } from './catalog.ts';
-import { configFrom, runAt, Simulator } from './engine-testkit.ts';
+import { monthSla } from '../../sla/availability.ts';
+import { loadCatalog } from '../catalog.ts';
 import type { AlertEvent } from './events.ts';
+import { configFrom, runAt, Simulator } from './testkit.ts';
 
 const client = (id: string, sla: number) => `
   - id: ${id}
@@ -35,7 +35,7 @@ let at0800: ReturnType<Simulator['state']>;
 const eventsAt = new Map<string, AlertEvent[]>();
 
 beforeAll(async () => {
-  const catalog = await loadCatalog(new URL('../../docs/errors', import.meta.url).pathname);
+  const catalog = await loadCatalog(new URL('../../../docs/errors', import.meta.url).pathname);
   if (!catalog.ok) throw new Error('catalog');
   sim = new Simulator(configFrom(YAML), catalog.catalog);
   // Every 5 minutes from midnight to noon, Moscow time.

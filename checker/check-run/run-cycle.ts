@@ -6,19 +6,20 @@
  * loses nothing: the next run sends them.
  */
 import type { Catalog } from '../alerts/catalog.ts';
-import { advance } from '../alerts/engine.ts';
-import type { EngineOutput, EngineRules } from '../alerts/engine-types.ts';
-import type { AlertEvent } from '../alerts/events.ts';
+import { advance } from '../alerts/engine/advance.ts';
+import type { AlertEvent } from '../alerts/engine/events.ts';
+import type { EngineOutput, EngineRules } from '../alerts/engine/types.ts';
 import type { Config } from '../config/schema.ts';
 import { alertSignals, componentStatuses, diagnose } from '../diagnose/index.ts';
 import { deliverOutbox } from '../notify/deliver.ts';
 import { emptyOutbox, enqueue } from '../notify/outbox.ts';
 import { renderEvents } from '../notify/render.ts';
 import type { TelegramLike } from '../notify/types.ts';
-import { type RunDeps, runChecks } from '../run/run-checks.ts';
-import type { RunResults } from '../run/types.ts';
-import { readOutbox, serialize, statusPaths } from '../store/files.ts';
-import type { Outbox, OutboxItem } from '../store/schema.ts';
+import { type RunDeps, runChecks } from '../probing/run-checks.ts';
+import type { RunResults } from '../probing/types.ts';
+import { serialize, statusPaths } from '../status/format.ts';
+import type { Outbox, OutboxItem } from '../status/schema.ts';
+import { readOutbox } from '../store/read.ts';
 import type { StatusStore, StoreView } from '../store/types.ts';
 import { loadSnapshot, snapshotChanges } from './snapshot.ts';
 

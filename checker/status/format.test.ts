@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseStatusFile, StatusFileError, serialize } from './files.ts';
+import { parseStatusFile, StatusFileError, serialize } from './format.ts';
 import { heartbeatSchema, outboxSchema } from './schema.ts';
 
 describe('status files', () => {

@@ -1,19 +1,13 @@
 /**
  * Reading the status data the engine needs from a store view, and turning the engine's output back into
- * file changes. Every file goes through store/files.ts: a corrupt or foreign-version file throws
+ * file changes. Every file goes through store/read.ts: a corrupt or foreign-version file throws
  * StatusFileError, which stops the run before anything is written.
  */
-import { monthsNeeded } from '../alerts/engine.ts';
-import type { EngineOutput, StatusSnapshot } from '../alerts/engine-types.ts';
+import { monthsNeeded } from '../alerts/engine/advance.ts';
+import type { EngineOutput, StatusSnapshot } from '../alerts/engine/types.ts';
 import type { Config } from '../config/schema.ts';
-import {
-  readClientState,
-  readHeartbeat,
-  readHistoryMonth,
-  readIncidentMonth,
-  serialize,
-  statusPaths,
-} from '../store/files.ts';
+import { serialize, statusPaths } from '../status/format.ts';
+import { readClientState, readHeartbeat, readHistoryMonth, readIncidentMonth } from '../store/read.ts';
 import type { StoreChanges, StoreView } from '../store/types.ts';
 
 /** Reads the heartbeat, every configured client's state and the history/incident months the run may touch. */

@@ -1,10 +1,10 @@
 // The alert engine as sequences of runs, in the manner of Gatus' TestHandleAlerting: each case is a table
 // of runs (time → check results) with the events and states expected after each one.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CheckId } from '../probes/types.ts';
-import type { Catalog } from './catalog.ts';
-import { loadCatalog } from './catalog.ts';
-import { brief, configFrom, runAt, Simulator } from './engine-testkit.ts';
+import type { CheckId } from '../../probes/types.ts';
+import type { Catalog } from '../catalog.ts';
+import { loadCatalog } from '../catalog.ts';
+import { brief, configFrom, runAt, Simulator } from './testkit.ts';
 
 const YAML = `
 site: { url: "https://status.example" }
@@ -37,7 +37,7 @@ maintenance:
 
 let catalog: Catalog;
 beforeAll(async () => {
-  const loaded = await loadCatalog(new URL('../../docs/errors', import.meta.url).pathname);
+  const loaded = await loadCatalog(new URL('../../../docs/errors', import.meta.url).pathname);
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
   catalog = loaded.catalog;
 });
@@ -321,7 +321,9 @@ describe('alert engine sequences', () => {
     const after = new Simulator(configFrom(YAML), catalog);
     after.snapshot = before.snapshot;
     after.run(runAt('2026-11-28T09:10:00Z', { 'beta/cloud': { http: 'ok', dns: 'ok' } }));
-    expect(after.incidents().find((i) => i.installation === 'old')?.resolved_at).toBe('2026-11-28T09:10:00.000Z');
+    expect(after.incidents().find((i) => i.installation === 'old')?.resolved_at).toBe(
+      '2026-11-28T09:10:00.000Z',
+    );
     expect(after.state('beta/old')).toBeUndefined();
   });
 

@@ -2,13 +2,13 @@
  * Types of the alert engine: what one run reads (the previous status data, the run's results, the rules of
  * diagnosis) and what it returns (the next status data and the events for the notifier).
  */
-import type { Config } from '../config/schema.ts';
-import type { CheckId, ProbeResult } from '../probes/types.ts';
-import type { RunResults } from '../run/types.ts';
-import type { ClientState, Diagnosis, Heartbeat, HistoryMonth, IncidentMonth } from '../store/schema.ts';
-import type { Catalog } from './catalog.ts';
+import type { Config } from '../../config/schema.ts';
+import type { CheckId, ProbeResult } from '../../probes/types.ts';
+import type { RunResults } from '../../probing/types.ts';
+import type { ClientState, Diagnosis, Heartbeat, HistoryMonth, IncidentMonth } from '../../status/schema.ts';
+import type { Catalog } from '../catalog.ts';
+import type { AlertName, Component } from '../names.ts';
 import type { AlertEvent } from './events.ts';
-import type { AlertName, Component } from './names.ts';
 
 /** The results of one installation's checks in a run. */
 export type Checks = Partial<Record<CheckId, ProbeResult>>;

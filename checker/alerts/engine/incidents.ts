@@ -3,8 +3,8 @@
  * its first failed check. Ids are derived from that moment, the installation and the alert, so they are
  * stable across runs and replays: 2026-11-28T06:00Z-acme-main-KodeksDnsResolve.
  */
-import { type Incident, type IncidentMonth, STATUS_SCHEMA_VERSION } from '../store/schema.ts';
-import type { AlertName } from './names.ts';
+import { type Incident, type IncidentMonth, STATUS_SCHEMA_VERSION } from '../../status/schema.ts';
+import type { AlertName } from '../names.ts';
 
 /** The stable id of an incident. */
 export function incidentId(since: string, client: string, installation: string, alert: AlertName): string {

@@ -3,20 +3,20 @@
  * (parents first, so suppression sees this run's parents), open and close incidents, and build its new state.
  * Firing notifications are returned as candidates: the caller groups them per hosting before emitting.
  */
-import type { Config } from '../config/schema.ts';
-import { CHECK_COMPONENT } from '../diagnose/signals.ts';
-import type { CheckId } from '../probes/types.ts';
-import { type Segment, segmentInterval, type Window } from '../sla/accounting.ts';
-import { dayStart, localDay } from '../sla/time.ts';
-import type { AlertState, CheckState, Diagnosis, InstallationState } from '../store/schema.ts';
-import type { Catalog } from './catalog.ts';
-import type { HistoryBook } from './engine-history.ts';
-import { type IncidentBook, incidentId } from './engine-incidents.ts';
-import { OK_STATE, parentsFirst, stepAlert } from './engine-machine.ts';
-import { availabilityAlerts, isDown, overallState } from './engine-overall.ts';
-import type { Checks, EngineRules } from './engine-types.ts';
+import type { Config } from '../../config/schema.ts';
+import { CHECK_COMPONENT } from '../../diagnose/signals.ts';
+import type { CheckId } from '../../probes/types.ts';
+import { type Segment, segmentInterval, type Window } from '../../sla/accounting.ts';
+import { dayStart, localDay } from '../../sla/time.ts';
+import type { AlertState, CheckState, Diagnosis, InstallationState } from '../../status/schema.ts';
+import type { Catalog } from '../catalog.ts';
+import type { AlertName, Component, Severity } from '../names.ts';
 import type { AlertEvent } from './events.ts';
-import type { AlertName, Component, Severity } from './names.ts';
+import type { HistoryBook } from './history.ts';
+import { type IncidentBook, incidentId } from './incidents.ts';
+import { OK_STATE, parentsFirst, stepAlert } from './machine.ts';
+import { availabilityAlerts, isDown, overallState } from './overall.ts';
+import type { Checks, EngineRules } from './types.ts';
 
 type Client = Config['clients'][number];
 type Installation = Client['installations'][number];

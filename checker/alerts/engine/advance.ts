@@ -7,17 +7,17 @@
  * installations of one hosting starting to fire the same alert in one run → one `grouped` event whose
  * incidents share `group`), the checker's own operator events, and the heartbeat.
  */
-import type { Config } from '../config/schema.ts';
-import type { Window } from '../sla/accounting.ts';
-import { localMonth, monthRange } from '../sla/time.ts';
-import { type ClientState, type Heartbeat, STATUS_SCHEMA_VERSION } from '../store/schema.ts';
-import { HistoryBook } from './engine-history.ts';
-import { IncidentBook, incidentMonthOf } from './engine-incidents.ts';
-import { type FiringCandidate, MAX_GAP_MS, stepInstallation } from './engine-installation.ts';
-import type { EngineInput, EngineOutput, StatusSnapshot, Touched } from './engine-types.ts';
+import type { Config } from '../../config/schema.ts';
+import type { Window } from '../../sla/accounting.ts';
+import { localMonth, monthRange } from '../../sla/time.ts';
+import { type ClientState, type Heartbeat, STATUS_SCHEMA_VERSION } from '../../status/schema.ts';
 import type { AlertEvent } from './events.ts';
+import { HistoryBook } from './history.ts';
+import { IncidentBook, incidentMonthOf } from './incidents.ts';
+import { type FiringCandidate, MAX_GAP_MS, stepInstallation } from './installation.ts';
+import type { EngineInput, EngineOutput, StatusSnapshot, Touched } from './types.ts';
 
-export type { EngineInput, EngineOutput, EngineRules, StatusSnapshot } from './engine-types.ts';
+export type { EngineInput, EngineOutput, EngineRules, StatusSnapshot } from './types.ts';
 
 /** A heartbeat note that remembers the operator was told ICMP is unavailable (so it is said once). */
 export const ICMP_NOTE = '[icmp_unavailable] ICMP (ping) недоступен с этого места запуска';

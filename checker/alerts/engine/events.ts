@@ -1,5 +1,5 @@
-import type { Diagnosis } from '../store/schema.ts';
-import type { AlertName, Severity } from './names.ts';
+import type { Diagnosis } from '../../status/schema.ts';
+import type { AlertName, Severity } from '../names.ts';
 
 /** One installation an event is about. */
 export interface EventTarget {

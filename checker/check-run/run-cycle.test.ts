@@ -4,9 +4,9 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Catalog } from '../alerts/catalog.ts';
 import { loadCatalog } from '../alerts/catalog.ts';
-import { configFrom, runAt } from '../alerts/engine-testkit.ts';
+import { configFrom, runAt } from '../alerts/engine/testkit.ts';
 import type { CheckId } from '../probes/types.ts';
-import type { RunResults } from '../run/types.ts';
+import type { RunResults } from '../probing/types.ts';
 import { createGithubStore } from '../store/github.ts';
 import { createGithubClient } from '../store/github-client.ts';
 import { gitText } from '../testing/git-cli.ts';

@@ -3,25 +3,25 @@
  * a compact way to write a run's results, diagnosis rules that follow the shared signal table, and a
  * simulator that keeps the status data between runs — through real serialization, as the store would.
  */
-import { parseConfig } from '../config/load.ts';
-import type { Config } from '../config/schema.ts';
-import { alertSignals, componentStatuses, diagnose } from '../diagnose/index.ts';
-import { CHECK_COMPONENT } from '../diagnose/signals.ts';
-import type { CheckId, ProbeCode, ProbeResult } from '../probes/types.ts';
-import type { RunResults } from '../run/types.ts';
-import { parseStatusFile, serialize } from '../store/files.ts';
+import { parseConfig } from '../../config/load.ts';
+import type { Config } from '../../config/schema.ts';
+import { alertSignals, componentStatuses, diagnose } from '../../diagnose/index.ts';
+import { CHECK_COMPONENT } from '../../diagnose/signals.ts';
+import type { CheckId, ProbeCode, ProbeResult } from '../../probes/types.ts';
+import type { RunResults } from '../../probing/types.ts';
+import { parseStatusFile, serialize } from '../../status/format.ts';
 import {
   clientStateSchema,
   type Diagnosis,
   heartbeatSchema,
   historyMonthSchema,
   incidentMonthSchema,
-} from '../store/schema.ts';
-import type { Catalog } from './catalog.ts';
-import { advance } from './engine.ts';
-import type { Checks, EngineOutput, EngineRules, Signal, StatusSnapshot } from './engine-types.ts';
+} from '../../status/schema.ts';
+import type { Catalog } from '../catalog.ts';
+import type { AlertName, Component } from '../names.ts';
+import { advance } from './advance.ts';
 import type { AlertEvent } from './events.ts';
-import type { AlertName, Component } from './names.ts';
+import type { Checks, EngineOutput, EngineRules, Signal, StatusSnapshot } from './types.ts';
 
 /** The real rules of checker/diagnose (the default of the simulator). */
 export const diagnoseRules: EngineRules = { alertSignals, diagnose, componentStatuses };

@@ -1,20 +1,12 @@
 /**
- * The status files on disk: where each kind lives, how it is read (JSON → version check → schema) and how it
- * is written (JSON.stringify with sorted keys, so the same data always gives the same bytes and git diffs stay
- * small). A file that is not valid JSON, has another schema version or does not match the schema raises
- * StatusFileError naming the file; the run then stops and the file is left as it is.
+ * The status files as text: where each kind lives, how one is parsed (JSON → version check → schema) and how
+ * it is written (JSON.stringify with sorted keys, so the same data always gives the same bytes and git diffs
+ * stay small). A file that is not valid JSON, has another schema version or does not match the schema raises
+ * StatusFileError naming the file; the run then stops and the file is left as it is. Pure: reading and
+ * writing the bytes is the store's job.
  */
 import type { z } from 'zod';
-import {
-  agentReportSchema,
-  clientStateSchema,
-  heartbeatSchema,
-  historyMonthSchema,
-  incidentMonthSchema,
-  outboxSchema,
-  STATUS_SCHEMA_VERSION,
-} from './schema.ts';
-import type { StoreView } from './types.ts';
+import { STATUS_SCHEMA_VERSION } from './schema.ts';
 
 /** A status file that cannot be used; `file` is its path inside the store. */
 export class StatusFileError extends Error {
@@ -70,28 +62,6 @@ export function parseStatusFile<S extends z.ZodType>(file: string, text: string,
   }
   return parsed.data;
 }
-
-/** Reads and validates one file; undefined when it does not exist. */
-export async function readStatusFile<S extends z.ZodType>(
-  view: StoreView,
-  file: string,
-  schema: S,
-): Promise<z.output<S> | undefined> {
-  const text = await view.read(file);
-  return text === undefined ? undefined : parseStatusFile(file, text, schema);
-}
-
-/** Typed readers for each kind. */
-export const readHeartbeat = (v: StoreView) => readStatusFile(v, statusPaths.heartbeat, heartbeatSchema);
-export const readOutbox = (v: StoreView) => readStatusFile(v, statusPaths.outbox, outboxSchema);
-export const readClientState = (v: StoreView, client: string) =>
-  readStatusFile(v, statusPaths.state(client), clientStateSchema);
-export const readHistoryMonth = (v: StoreView, client: string, month: string) =>
-  readStatusFile(v, statusPaths.history(client, month), historyMonthSchema);
-export const readIncidentMonth = (v: StoreView, month: string) =>
-  readStatusFile(v, statusPaths.incidents(month), incidentMonthSchema);
-export const readAgentReport = (v: StoreView, client: string, installation: string) =>
-  readStatusFile(v, statusPaths.agent(client, installation), agentReportSchema);
 
 /**
  * JSON with keys sorted at every level, two-space indented, one trailing newline. Arrays of plain numbers

@@ -3,11 +3,11 @@
  * month files, adds the time since the previous run as up / down / maintenance / no-data minutes, and
  * counts this run's checks, failures and HTTP latency.
  */
-import { addSegment, emptyDay, type Segment } from '../sla/accounting.ts';
-import { addLatency, percentile } from '../sla/histogram.ts';
-import { localDay, localMonth } from '../sla/time.ts';
-import { type DayAggregate, type HistoryMonth, STATUS_SCHEMA_VERSION } from '../store/schema.ts';
-import type { Component } from './names.ts';
+import { addSegment, emptyDay, type Segment } from '../../sla/accounting.ts';
+import { addLatency, percentile } from '../../sla/histogram.ts';
+import { localDay, localMonth } from '../../sla/time.ts';
+import { type DayAggregate, type HistoryMonth, STATUS_SCHEMA_VERSION } from '../../status/schema.ts';
+import type { Component } from '../names.ts';
 
 /** The history months of a run, with the keys it changed. */
 export class HistoryBook {

@@ -1,13 +1,13 @@
 // Properties of the engine over random sequences of runs (fast-check).
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CheckId } from '../probes/types.ts';
-import type { RunResults } from '../run/types.ts';
-import { dayStart, MINUTE, nextDay } from '../sla/time.ts';
-import { serialize } from '../store/files.ts';
-import type { Catalog } from './catalog.ts';
-import { loadCatalog } from './catalog.ts';
-import { configFrom, roundTrip, runAt, Simulator } from './engine-testkit.ts';
+import type { CheckId } from '../../probes/types.ts';
+import type { RunResults } from '../../probing/types.ts';
+import { dayStart, MINUTE, nextDay } from '../../sla/time.ts';
+import { serialize } from '../../status/format.ts';
+import type { Catalog } from '../catalog.ts';
+import { loadCatalog } from '../catalog.ts';
+import { configFrom, roundTrip, runAt, Simulator } from './testkit.ts';
 
 const YAML = `
 site: { url: "https://status.example" }
@@ -25,7 +25,7 @@ maintenance:
 
 let catalog: Catalog;
 beforeAll(async () => {
-  const loaded = await loadCatalog(new URL('../../docs/errors', import.meta.url).pathname);
+  const loaded = await loadCatalog(new URL('../../../docs/errors', import.meta.url).pathname);
   if (!loaded.ok) throw new Error('catalog');
   catalog = loaded.catalog;
 });

@@ -4,8 +4,8 @@
  * and an `unknown` observation changes nothing. Side effects (events, incidents) are left to the caller,
  * which gets back what happened.
  */
-import type { AlertState } from '../store/schema.ts';
-import type { Signal } from './engine-types.ts';
+import type { AlertState } from '../../status/schema.ts';
+import type { Signal } from './types.ts';
 
 /** The state of an alert that has never failed. */
 export const OK_STATE: AlertState = { state: 'ok', fails: 0, oks: 0, suppressed: false };

@@ -16,9 +16,9 @@
  * - no_data when nothing could be observed this run (every check unknown);
  * - operational otherwise.
  */
-import type { Config } from '../config/schema.ts';
-import type { InstallationState, OverallState } from '../store/schema.ts';
-import type { AlertName } from './names.ts';
+import type { Config } from '../../config/schema.ts';
+import type { InstallationState, OverallState } from '../../status/schema.ts';
+import type { AlertName } from '../names.ts';
 
 type Installation = Config['clients'][number]['installations'][number];
 
