@@ -1,4 +1,8 @@
-/** `smart check --notify console`: the messages as plain text on the terminal instead of Telegram. */
+/**
+ * `smart check --notify console`: the messages on the terminal instead of Telegram. An outbox item holds
+ * its channel's rendering; on the terminal it is shown as plain text (`htmlToPlain` of the Telegram HTML is
+ * the text renderer's output for the same Notice, `render-text.ts`), with the buttons' addresses.
+ */
 import type { OutboxItem } from '../status/schema.ts';
 import { htmlToPlain } from './html.ts';
 import type { SendMessageRequest, TelegramLike } from './types.ts';

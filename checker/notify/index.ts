@@ -1,4 +1,8 @@
-/** The notifier's public surface: render events into the outbox, deliver it, talk to Telegram. */
+/**
+ * The notifier's public surface. One event goes one way: `planEvents` (which messages, to whom) →
+ * `facts.ts` (one Notice per reader: who, what, cause, workaround, links, times) → one renderer per channel
+ * (`render-telegram.ts`, `render-text.ts`) → the outbox → `deliverOutbox`.
+ */
 export { consoleNotifier, printOutbox, renderPlain } from './console.ts';
 export {
   backoffMs,
@@ -7,9 +11,12 @@ export {
   deliverOutbox,
   describeFailure,
 } from './deliver.ts';
+export type { Audience, InstallationFacts, Notice } from './facts.ts';
 export { escapeHtml, htmlToPlain, TELEGRAM_TEXT_LIMIT } from './html.ts';
 export { emptyOutbox, enqueue } from './outbox.ts';
-export { outboxId, type RenderContext, renderEvents, teamRoute } from './render.ts';
+export { outboxId, type Planned, planEvents, type RenderContext, renderEvents, teamRoute } from './render.ts';
+export { telegramButtons, telegramText } from './render-telegram.ts';
+export { plainText } from './render-text.ts';
 export { createTelegramClient, DEFAULT_API_ROOT, redact } from './telegram-client.ts';
 export type {
   SendMessageRequest,

@@ -1,135 +1,242 @@
 /**
- * `renderEvents`: the alert engine's events → outbox items (rendered, routed, with stable ids). Pure.
- *
- * Routing: the team chat is `client.notify.telegram`, else `notify.telegram`; a client's own chat
- * (`client.notify.client_telegram`) gets only client_visible alerts and no internal details. Ids are
- * `<incident|group|operator>|<kind>|<audience>:<chat>[/<thread>]` (+`|<at>` for reminders and operator
- * messages), so rendering the same event again gives the same id and nothing is queued twice; a resolved
- * message's `reply_to` is the id its firing (or grouped) message got for the same chat.
+ * `renderEvents`: the alert engine's events → outbox items. Pure. The way is straight: `planEvents` decides
+ * which messages a run sends (one per event and chat; a hosting-wide problem and the follow-ups that come
+ * together are one per chat), `facts.ts` builds each message's Notice for its reader, and the channel's
+ * renderer (`render-telegram.ts`) formats it. A resolved message's `reply_to` is the id its firing (or
+ * grouped) message got in the same chat.
  */
 import type { AlertEvent } from '../alerts/engine/events.ts';
-import type { AlertName } from '../alerts/names.ts';
+import type { Client } from '../config/schema.ts';
 import type { OutboxItem } from '../status/schema.ts';
-import { firingText, operatorText, reminderText, resolvedText } from './messages.ts';
-import { type FollowUp, renderGrouped, renderGroupFollowUp } from './render-group.ts';
 import {
-  audiences,
-  buttons,
-  facts,
+  type AlertInput,
+  type Audience,
+  alertNotice,
   findClient,
-  item,
-  messageFacts,
-  outboxId,
+  type Notice,
+  operatorNotice,
   type RenderContext,
-  teamRoute,
-} from './render-parts.ts';
+  type Target,
+} from './facts.ts';
+import { telegramButtons, telegramText } from './render-telegram.ts';
+import { audiences, outboxId, type Route, routeKey, teamRoute } from './route.ts';
 
-export { outboxId, type RenderContext, type Route, teamRoute } from './render-parts.ts';
+export type { RenderContext } from './facts.ts';
+export { outboxId, type Route, teamRoute } from './route.ts';
 
-/** The runbook behind an operator message's «Что делать» button («back online» needs none). */
-const OPERATOR_RUNBOOK: Record<string, AlertName> = {
-  checker_offline: 'SmartCheckerOffline',
-  checker_stale: 'SmartCheckerStale',
-  icmp_unavailable: 'KodeksIcmp',
-};
+/** One message a run sends: its facts, where it goes, its stable id and what it replies to. */
+export interface Planned {
+  id: string;
+  kind: OutboxItem['kind'];
+  createdAt: string;
+  route: Route;
+  notice: Notice;
+  /** Outbox id of the message this one replies to. */
+  replyTo?: string;
+}
 
-/** Turns one run's events into outbox items. */
+/** Turns one run's events into Telegram outbox items. */
 export function renderEvents(events: AlertEvent[], ctx: RenderContext): OutboxItem[] {
-  const out: OutboxItem[] = [];
+  return planEvents(events, ctx).map(telegramItem);
+}
+
+/** A planned message as a Telegram outbox item. */
+export function telegramItem(p: Planned): OutboxItem {
+  return {
+    id: p.id,
+    kind: p.kind,
+    created_at: p.createdAt,
+    attempts: 0,
+    chat: p.route.chat,
+    ...(p.route.thread ? { thread: p.route.thread } : {}),
+    ...(p.replyTo ? { reply_to: p.replyTo } : {}),
+    text: telegramText(p.notice),
+    buttons: telegramButtons(p.notice),
+  };
+}
+
+type FollowUp = Extract<AlertEvent, { kind: 'resolved' | 'reminder' }>;
+
+/** The messages of one run's events, without duplicates (same id once). */
+export function planEvents(events: AlertEvent[], ctx: RenderContext): Planned[] {
+  const out: Planned[] = [];
   const seen = new Set<string>();
-  const push = (item: OutboxItem) => {
-    if (seen.has(item.id)) return;
-    seen.add(item.id);
-    out.push(item);
+  const push = (p: Planned) => {
+    if (seen.has(p.id)) return;
+    seen.add(p.id);
+    out.push(p);
   };
   // Follow-ups of a hosting-wide problem that arrive together (reminders, recoveries) become one message
   // per chat, as the grouped firing message was: one problem, one thread, not N messages.
+  const followUpKey = (ev: AlertEvent) =>
+    (ev.kind === 'resolved' || ev.kind === 'reminder') && ev.group
+      ? `${ev.kind}|${ev.group}|${ev.alert}`
+      : '';
   const followUps = new Map<string, FollowUp[]>();
   for (const ev of events) {
-    if ((ev.kind === 'resolved' || ev.kind === 'reminder') && ev.group) {
-      const key = `${ev.kind}|${ev.group}|${ev.alert}`;
-      followUps.set(key, [...(followUps.get(key) ?? []), ev]);
-    }
+    const key = followUpKey(ev);
+    if (key) followUps.set(key, [...(followUps.get(key) ?? []), ev as FollowUp]);
   }
   for (const ev of events) {
-    const key =
-      (ev.kind === 'resolved' || ev.kind === 'reminder') && ev.group
-        ? `${ev.kind}|${ev.group}|${ev.alert}`
-        : '';
+    const key = followUpKey(ev);
     const bucket = key ? followUps.get(key) : undefined;
     if (bucket && bucket.length >= 2) {
-      if (bucket[0] === ev) for (const item of renderGroupFollowUp(bucket, ctx)) push(item);
+      if (bucket[0] === ev) for (const p of planHostingFollowUp(bucket, ctx)) push(p);
       continue;
     }
-    for (const item of renderEvent(ev, ctx)) push(item);
+    for (const p of planEvent(ev, ctx)) push(p);
   }
   return out;
 }
 
-function renderEvent(ev: AlertEvent, ctx: RenderContext): OutboxItem[] {
+function planEvent(ev: AlertEvent, ctx: RenderContext): Planned[] {
   if (ev.kind === 'operator') {
     const route = teamRoute(ctx.config);
     if (!route) return [];
-    const alert = OPERATOR_RUNBOOK[ev.code];
-    return [
-      item(
-        outboxId('operator', ev.code, 'team', route, ev.at),
-        'operator',
-        ev.at,
-        route,
-        operatorText(ev.code, ev.text, ev.at, ctx.config.checker.timezone, ctx.now),
-        alert ? buttons(ctx, alert, undefined, 'team') : [],
-      ),
-    ];
+    const id = outboxId('operator', ev.code, 'team', route, ev.at);
+    return [{ id, kind: 'operator', createdAt: ev.at, route, notice: operatorNotice(ev, ctx) }];
   }
-  if (ev.kind === 'grouped') return renderGrouped(ev, ctx);
-  const client = findClient(ctx, ev.client);
-  const out: OutboxItem[] = [];
-  for (const [audience, route] of audiences(ctx, client, ev.alert)) {
-    const i = facts(ctx, ev.client, ev.installation, audience);
-    const btns = buttons(ctx, ev.alert, client, audience);
-    if (ev.kind === 'firing') {
-      const f = messageFacts(ctx, ev, audience);
-      out.push(
-        item(
-          outboxId(ev.incident, 'firing', audience, route),
-          'firing',
-          ev.at,
-          route,
-          firingText(f, i, ev.since),
-          btns,
-        ),
-      );
-    } else if (ev.kind === 'reminder') {
-      if (audience === 'client') continue; // clients are not reminded; their page shows the state
-      const f = messageFacts(ctx, ev, audience);
-      out.push(
-        item(
-          outboxId(ev.incident, 'reminder', audience, route, ev.at),
-          'reminder',
-          ev.at,
-          route,
-          reminderText(f, i, ev.since, ev.at),
-          btns,
-        ),
-      );
-    } else {
-      const f = messageFacts(ctx, ev, audience);
+  if (ev.kind === 'grouped') return planGrouped(ev, ctx);
+  const client = findClient(ctx.config, ev.client);
+  const input: AlertInput = {
+    kind: ev.kind,
+    alert: ev.alert,
+    severity: ev.severity,
+    at: ev.at,
+    ...('diagnosis' in ev && ev.diagnosis ? { diagnosis: ev.diagnosis } : {}),
+    targets: [
+      {
+        client: ev.client,
+        installation: ev.installation,
+        since: ev.since,
+        ...(ev.kind === 'resolved' ? { at: ev.at, durationMs: ev.durationMs } : {}),
+      },
+    ],
+  };
+  const out: Planned[] = [];
+  for (const [audience, route] of audiences(ctx.config, ctx.catalog, client, ev.alert)) {
+    if (ev.kind === 'reminder' && audience === 'client') continue; // clients are not reminded; their page shows the state
+    const notice = alertNotice(input, audience, ctx);
+    if (ev.kind === 'resolved') {
       const replyTo = ev.group
         ? outboxId(ev.group, 'grouped', audience, route, audience === 'client' ? ev.client : undefined)
         : outboxId(ev.incident, 'firing', audience, route);
-      out.push(
-        item(
-          outboxId(ev.incident, 'resolved', audience, route),
-          'resolved',
-          ev.at,
-          route,
-          resolvedText(f, i, ev.since, ev.at, ev.durationMs),
-          btns,
-          replyTo,
-        ),
-      );
+      out.push({
+        id: outboxId(ev.incident, 'resolved', audience, route),
+        kind: 'resolved',
+        createdAt: ev.at,
+        route,
+        notice,
+        replyTo,
+      });
+    } else {
+      const id =
+        ev.kind === 'reminder'
+          ? outboxId(ev.incident, 'reminder', audience, route, ev.at)
+          : outboxId(ev.incident, 'firing', audience, route);
+      out.push({ id, kind: ev.kind, createdAt: ev.at, route, notice });
     }
   }
   return out;
+}
+
+interface Share<T> {
+  audience: Audience;
+  route: Route;
+  client?: Client;
+  items: T[];
+}
+
+/**
+ * Splits a hosting-wide problem's installations by chat: one share per team chat involved, and in a
+ * client's own chat one share per client with only its installations.
+ */
+function byChat<T extends { client: string }>(
+  items: T[],
+  ctx: RenderContext,
+  alert: AlertInput['alert'],
+  skipClient = false,
+): Share<T>[] {
+  const shares = new Map<string, Share<T>>();
+  for (const it of items) {
+    const client = findClient(ctx.config, it.client);
+    for (const [audience, route] of audiences(ctx.config, ctx.catalog, client, alert)) {
+      if (skipClient && audience === 'client') continue;
+      const key = `${routeKey(audience, route)}${audience === 'client' ? `#${it.client}` : ''}`;
+      const share = shares.get(key) ?? {
+        audience,
+        route,
+        ...(audience === 'client' && client ? { client } : {}),
+        items: [],
+      };
+      share.items.push(it);
+      shares.set(key, share);
+    }
+  }
+  return [...shares.values()];
+}
+
+/** One message per team chat involved; in a client's own chat, one message with only its installations. */
+function planGrouped(ev: Extract<AlertEvent, { kind: 'grouped' }>, ctx: RenderContext): Planned[] {
+  return byChat(ev.items, ctx, ev.alert).map(({ audience, route, client, items }) => {
+    const input: AlertInput = {
+      kind: 'grouped',
+      alert: ev.alert,
+      severity: ev.severity,
+      at: ev.at,
+      hosting: ev.hosting,
+      ...(ev.diagnosis ? { diagnosis: ev.diagnosis } : {}),
+      targets: items.map((it) => ({ client: it.client, installation: it.installation, since: it.since })),
+    };
+    const id = outboxId(ev.group, 'grouped', audience, route, audience === 'client' ? client?.id : undefined);
+    return { id, kind: 'grouped', createdAt: ev.at, route, notice: alertNotice(input, audience, ctx) };
+  });
+}
+
+/** One reminder or recovery message per chat for installations of one grouped incident. */
+function planHostingFollowUp(events: FollowUp[], ctx: RenderContext): Planned[] {
+  const first = events[0]!;
+  const group = first.group!;
+  const hosting =
+    first.hosting ??
+    findClient(ctx.config, first.client)?.installations.find((i) => i.id === first.installation)?.hosting ??
+    '';
+  // Clients are not reminded.
+  return byChat(events, ctx, first.alert, first.kind === 'reminder').map(
+    ({ audience, route, client, items }) => {
+      const perClient = audience === 'client' ? client?.id : undefined;
+      const targets: Target[] = items.map((e) => ({
+        client: e.client,
+        installation: e.installation,
+        since: e.since,
+        ...(e.kind === 'resolved' ? { at: e.at, durationMs: e.durationMs } : {}),
+      }));
+      const input: AlertInput = {
+        kind: first.kind,
+        alert: first.alert,
+        severity: first.severity,
+        at: first.at,
+        hosting,
+        ...(first.kind === 'reminder' && first.diagnosis ? { diagnosis: first.diagnosis } : {}),
+        targets,
+      };
+      const notice = alertNotice(input, audience, ctx);
+      if (first.kind === 'reminder')
+        return {
+          id: outboxId(group, 'reminder', audience, route, first.at),
+          kind: 'reminder',
+          createdAt: first.at,
+          route,
+          notice,
+        };
+      return {
+        id: outboxId(group, 'resolved', audience, route, perClient),
+        kind: 'resolved',
+        createdAt: first.at,
+        route,
+        notice,
+        replyTo: outboxId(group, 'grouped', audience, route, perClient),
+      };
+    },
+  );
 }

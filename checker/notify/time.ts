@@ -72,3 +72,8 @@ export function formatRange(from: Date, to: Date, timeZone: string, now: Date = 
   const b = formatClock(to, timeZone, now);
   return `с ${a.endsWith(zone) ? a.slice(0, -zone.length) : a} до ${b}`;
 }
+
+/** The earliest `since` of several installations (ISO strings sort as times), else `fallback`. */
+export function sinceFirst(items: { since: string }[], fallback: string): string {
+  return items.map((i) => i.since).sort()[0] ?? fallback;
+}

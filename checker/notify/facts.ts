@@ -1,0 +1,269 @@
+/**
+ * One event → one `Notice`: everything a message says (who, what, cause, workaround, links, times), already
+ * cut to what its reader may see. Pure. Every channel's renderer takes a Notice and only formats it; no
+ * renderer looks at the config, the catalog or the event. Deciding what a reader may see happens here
+ * and only here: a client's chat never gets addresses, host names, notes or the manager.
+ */
+import { isIP } from 'node:net';
+import type { AlertEntry, Catalog } from '../alerts/catalog.ts';
+import type { AlertName, Severity } from '../alerts/names.ts';
+import type { Client, Config } from '../config/schema.ts';
+import type { Diagnosis, OutboxItem } from '../status/schema.ts';
+import { runbookExcerpt } from './markdown.ts';
+
+/** Who reads the message: the team (everything) or the client's own chat (no internal details). */
+export type Audience = 'team' | 'client';
+
+/** What building a Notice needs besides the event. */
+export interface RenderContext {
+  config: Config;
+  catalog: Catalog;
+  now: Date;
+}
+
+/** One installation as a message names it. Internal fields are absent for the client audience. */
+export interface InstallationFacts {
+  client: string;
+  installation: string;
+  /** Manager's @handle or name (team only). */
+  manager?: string;
+  /** Host name of the URL and the direct IP (team only). */
+  host?: string;
+  ip?: string;
+  /** Internal notes (team only). */
+  notes?: string;
+  /** First failed check. */
+  since: string;
+  /** When it was seen working again (resolved only). */
+  at?: string;
+  /** Downtime, ms (resolved only). */
+  durationMs?: number;
+}
+
+/** The alert a message is about, from its runbook. */
+export interface AlertFacts {
+  name: AlertName;
+  /** Russian title (the name when the runbook is missing). */
+  title: string;
+  severity: Severity;
+  /** One line of Markdown: what it means for users. */
+  summary?: string;
+  /** A short Markdown excerpt of the runbook («Что делать», else «Что означает»), team only. */
+  excerpt?: string;
+}
+
+/** The probable cause in words; the client audience gets only the workaround, without addresses. */
+export interface CauseFacts {
+  cause?: string;
+  /** What to check. */
+  hint?: string;
+  /** What users can do until it is fixed. */
+  workaround?: string;
+}
+
+/** Links a message offers (its buttons in Telegram). */
+export interface LinkFacts {
+  /** The runbook page (team only). */
+  runbook?: string;
+  /** The client's status page (not for private clients, nor for a hosting-wide team message). */
+  status?: string;
+  /** Base that relative links in the runbook's Markdown resolve against. */
+  docs: string;
+}
+
+/** Everything one message says, for one audience. */
+export interface Notice {
+  kind: OutboxItem['kind'];
+  audience: Audience;
+  /** Absent for messages about the checker itself. */
+  alert?: AlertFacts;
+  /** A hosting-wide message (the grouped one and its follow-ups). */
+  hosting?: { title: string; support?: string };
+  /** The installations it is about: one, or several for a hosting-wide message. */
+  installations: InstallationFacts[];
+  cause?: CauseFacts;
+  /** A message about the checker itself: its code, title and text in Russian. */
+  operator?: { code: string; title: string; text: string };
+  links: LinkFacts;
+  /** The event's time (this run). */
+  at: string;
+  timeZone: string;
+  /** When the message is rendered: dates are left out of times on the same day. */
+  now: Date;
+}
+
+/** The runbook behind an operator message's link («back online» needs none). */
+const OPERATOR_RUNBOOK: Record<string, AlertName> = {
+  checker_offline: 'SmartCheckerOffline',
+  checker_stale: 'SmartCheckerStale',
+  icmp_unavailable: 'KodeksIcmp',
+};
+
+const OPERATOR_TITLE: Record<string, string> = {
+  checker_offline: 'SMART: у проверяющего нет сети',
+  checker_online: 'SMART: проверяющий снова на связи',
+  icmp_unavailable: 'SMART: ICMP недоступен с этого раннера',
+  checker_stale: 'SMART: проверки давно не запускались',
+};
+
+/** An installation an event names, with its own times. */
+export interface Target {
+  client: string;
+  installation: string;
+  since: string;
+  at?: string;
+  durationMs?: number;
+}
+
+/** What a Notice about an alert is built from: one event, or the events of a hosting-wide problem. */
+export interface AlertInput {
+  kind: Exclude<OutboxItem['kind'], 'operator'>;
+  alert: AlertName;
+  severity: Severity;
+  at: string;
+  diagnosis?: Diagnosis;
+  /** Set for a hosting-wide message: the hosting's id. */
+  hosting?: string;
+  targets: Target[];
+}
+
+export function siteUrl(config: Config): string {
+  return config.site.url.replace(/\/+$/, '');
+}
+
+export function findClient(config: Config, id: string): Client | undefined {
+  return config.clients.find((c) => c.id === id);
+}
+
+/** The Notice of an alert message for one audience. */
+export function alertNotice(input: AlertInput, audience: Audience, ctx: RenderContext): Notice {
+  const site = siteUrl(ctx.config);
+  const entry = ctx.catalog.get(input.alert);
+  const hosting = input.hosting !== undefined ? hostingFacts(ctx.config, input.hosting, audience) : undefined;
+  // A single-installation message links the client's page; a hosting-wide one only in a client's own chat.
+  const client =
+    hosting === undefined || audience === 'client'
+      ? findClient(ctx.config, input.targets[0]?.client ?? '')
+      : undefined;
+  const cause = causeFacts(input.diagnosis, audience);
+  return {
+    kind: input.kind,
+    audience,
+    alert: alertFacts(input.alert, input.severity, entry, audience, hosting ? 300 : 400),
+    ...(hosting ? { hosting } : {}),
+    installations: input.targets.map((t) => installationFacts(ctx.config, t, audience)),
+    ...(cause ? { cause } : {}),
+    links: {
+      ...(audience === 'team' ? { runbook: `${site}/docs/errors/${input.alert}.md` } : {}),
+      ...(client && client.visibility !== 'private'
+        ? { status: `${site}/status/${client.slug ?? client.id}/` }
+        : {}),
+      docs: `${site}/docs/errors/`,
+    },
+    at: input.at,
+    timeZone: ctx.config.checker.timezone,
+    now: ctx.now,
+  };
+}
+
+/** The Notice of a message about the checker itself (always for the team). */
+export function operatorNotice(ev: { code: string; text: string; at: string }, ctx: RenderContext): Notice {
+  const site = siteUrl(ctx.config);
+  const runbook = OPERATOR_RUNBOOK[ev.code];
+  return {
+    kind: 'operator',
+    audience: 'team',
+    installations: [],
+    operator: { code: ev.code, title: OPERATOR_TITLE[ev.code] ?? `SMART: ${ev.code}`, text: ev.text },
+    links: {
+      ...(runbook ? { runbook: `${site}/docs/errors/${runbook}.md` } : {}),
+      docs: `${site}/docs/errors/`,
+    },
+    at: ev.at,
+    timeZone: ctx.config.checker.timezone,
+    now: ctx.now,
+  };
+}
+
+function hostingFacts(config: Config, id: string, audience: Audience): Notice['hosting'] {
+  const h = config.hostings[id];
+  return {
+    title: h?.title ?? (id || 'Хостинг'),
+    ...(audience === 'team' && h?.support ? { support: h.support } : {}),
+  };
+}
+
+/** Runbook excerpts by entry and size: a run renders the same runbook for many installations. */
+const excerpts = new WeakMap<AlertEntry, Map<number, string | undefined>>();
+
+function excerptOf(entry: AlertEntry, max: number): string | undefined {
+  const cache = excerpts.get(entry) ?? new Map<number, string | undefined>();
+  excerpts.set(entry, cache);
+  if (!cache.has(max)) cache.set(max, runbookExcerpt(entry.body, ['Что делать', 'Что означает'], max));
+  return cache.get(max);
+}
+
+function alertFacts(
+  name: AlertName,
+  severity: Severity,
+  entry: AlertEntry | undefined,
+  audience: Audience,
+  excerptMax: number,
+): AlertFacts {
+  const excerpt = entry && audience === 'team' ? excerptOf(entry, excerptMax) : undefined;
+  return {
+    name,
+    title: entry?.title ?? name,
+    severity,
+    ...(entry ? { summary: entry.summary } : {}),
+    ...(excerpt ? { excerpt } : {}),
+  };
+}
+
+function causeFacts(d: Diagnosis | undefined, audience: Audience): CauseFacts | undefined {
+  if (!d) return undefined;
+  if (audience === 'client') return d.workaround ? { workaround: withoutAddresses(d.workaround) } : undefined;
+  return {
+    cause: d.cause,
+    ...(d.hint ? { hint: d.hint } : {}),
+    ...(d.workaround ? { workaround: d.workaround } : {}),
+  };
+}
+
+function installationFacts(config: Config, t: Target, audience: Audience): InstallationFacts {
+  const client = findClient(config, t.client);
+  const inst = client?.installations.find((i) => i.id === t.installation);
+  const times = {
+    since: t.since,
+    ...(t.at !== undefined ? { at: t.at } : {}),
+    ...(t.durationMs !== undefined ? { durationMs: t.durationMs } : {}),
+  };
+  const base = { client: client?.title ?? t.client, installation: inst?.title ?? t.installation };
+  if (audience === 'client') return { ...base, ...times };
+  const manager = client?.manager?.telegram ?? client?.manager?.name;
+  let host: string | undefined;
+  try {
+    host = inst ? new URL(inst.url).host : undefined;
+  } catch {
+    host = undefined;
+  }
+  return {
+    ...base,
+    ...(manager ? { manager } : {}),
+    ...(host ? { host } : {}),
+    ...(inst?.ip ? { ip: inst.ip } : {}),
+    ...(inst?.notes ? { notes: inst.notes } : {}),
+    ...times,
+  };
+}
+
+const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b/g;
+const IPV6_LIKE = /\[?[0-9a-f]*:[0-9a-f:.]*:[0-9a-f.]*\]?/gi;
+
+/** Client chats never see addresses, even when a diagnosis text names one. */
+export function withoutAddresses(text: string): string {
+  const hidden = '(адрес сообщит менеджер)';
+  return text
+    .replace(IPV4, hidden)
+    .replace(IPV6_LIKE, (m) => (isIP(m.replace(/^\[|\]$/g, '')) === 6 ? hidden : m));
+}
