@@ -128,7 +128,7 @@ async function generate(dir: string): Promise<void> {
             client: c.id,
             installation: inst.id,
             alert,
-            severity: 'critical',
+            importance: 'critical',
             started_at: iso(start),
             resolved_at: iso(start + down * 60_000),
             client_visible: true,

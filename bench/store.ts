@@ -136,7 +136,7 @@ function snapshot(): Files {
       client: clients[i % clients.length]?.id,
       installation: 'main',
       alert: 'KodeksDnsResolve',
-      severity: 'critical',
+      importance: 'critical',
       started_at: `${month}-01T06:00:00Z`,
       resolved_at: `${month}-01T10:40:00Z`,
       client_visible: true,

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
-import { type AlertEntry, loadCatalog, splitFrontMatter } from '../checker/alerts/catalog.ts';
+import { loadCatalog, type RunbookEntry, splitFrontMatter } from '../checker/alerts/catalog.ts';
 import { ALERT_NAMES } from '../checker/alerts/names.ts';
 import { parseConfig } from '../checker/config/load.ts';
 import { configSchema } from '../checker/config/schema.ts';
@@ -119,17 +119,18 @@ function foreignHosts(code: string): string[] {
   return [...found].sort();
 }
 
-async function catalog(): Promise<AlertEntry[]> {
+async function catalog(): Promise<RunbookEntry[]> {
   const result = await loadCatalog(ERRORS);
   if (!result.ok) throw new Error(result.diagnostics.map((d) => `${d.file}: ${d.message}`).join('\n'));
-  return [...result.catalog.values()];
+  return [...result.runbooks.values()];
 }
 
 const entries = await catalog();
 
 describe('runbooks', () => {
-  it('exist for every alert the checker can raise', () => {
-    expect(entries.map((e) => e.alert).sort()).toEqual([...ALERT_NAMES].sort());
+  it('exist for every alert the checker can raise, and every raised_by: checker runbook is one of them', () => {
+    const raised = entries.filter((e) => e.raised_by === 'checker').map((e) => e.alert);
+    expect(raised.sort()).toEqual([...ALERT_NAMES].sort());
   });
 
   describe.each(entries.map((e) => [e.alert, e] as const))('%s', (alert, entry) => {
@@ -219,21 +220,26 @@ describe('commands in the docs name only example hosts', () => {
 });
 
 describe('docs/errors/README.md', () => {
-  it('lists every alert with its severity and its suppressing parents, as the front matter says', () => {
+  it('lists every runbook with its priority, importance, who raises it and its suppressing parents, as the front matter says', () => {
     const rows = new Map<string, string[]>();
     for (const m of read('docs/errors/README.md').matchAll(/^\| \[(\w+)\]\(\.\/\1\.md\)\s*\|(.*)\|\s*$/gm))
       rows.set(
         m[1]!,
         m[2]!.split('|').map((c) => c.trim()),
       );
-    const words = { critical: 'критично', warning: 'предупреждение', info: 'для сведения' };
+    const importance = { critical: 'критичная', info: 'информационная' };
+    const raisedBy = { checker: 'проверяющий', smart: 'SMART' };
     for (const e of entries) {
       const row = rows.get(e.alert);
       expect(row, `${e.alert} is in the table`).toBeDefined();
-      expect(row![1]).toBe(words[e.severity]);
-      expect(row![2]).toBe(e.suppressed_by.length ? e.suppressed_by.join(', ') : '—');
+      expect(row!.slice(1), e.alert).toEqual([
+        `К${e.priority}`,
+        importance[e.importance],
+        raisedBy[e.raised_by],
+        e.raised_by === 'checker' && e.suppressed_by.length ? e.suppressed_by.join(', ') : '—',
+      ]);
     }
-    expect([...rows.keys()].sort()).toEqual([...ALERT_NAMES].sort());
+    expect([...rows.keys()].sort()).toEqual(entries.map((e) => e.alert).sort());
   });
 });
 

@@ -3,19 +3,21 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CatalogResult, loadCatalog } from './catalog.ts';
+import { type CatalogResult, findRunbook, loadCatalog } from './catalog.ts';
 import { ALERT_NAMES } from './names.ts';
 
 const DOCS = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/errors');
 
 /** The catalog every team relies on (docs/errors front matter), written out once more on purpose. */
 const EXPECTED = [
-  ['KodeksIcmp', 'critical', 'network', 'icmp', 2, 1, [], true],
-  ['KodeksDnsResolve', 'critical', 'dns', 'dns', 2, 1, [], true],
-  ['KodeksDirectDown', 'critical', 'network', 'http', 2, 1, ['KodeksIcmp'], true],
+  ['KodeksIcmp', 2, 'critical', ['network'], 'network', 'icmp', 2, 1, [], true],
+  ['KodeksDnsResolve', 1, 'critical', ['network'], 'dns', 'dns', 2, 1, [], true],
+  ['KodeksDirectDown', 1, 'critical', ['network'], 'network', 'http', 2, 1, ['KodeksIcmp'], true],
   [
     'KodeksBehindProxyDown',
+    1,
     'critical',
+    ['network'],
     'access',
     'http',
     2,
@@ -25,7 +27,9 @@ const EXPECTED = [
   ],
   [
     'KodeksTlsCertExpiring',
-    'warning',
+    3,
+    'info',
+    ['network'],
     'tls',
     'tls',
     1,
@@ -35,9 +39,11 @@ const EXPECTED = [
   ],
   [
     'KodeksXmlStatusUnavailable',
-    'warning',
+    3,
+    'info',
+    ['senselock'],
     'license',
-    'kodeks_xml',
+    'sysinfo',
     2,
     1,
     ['KodeksBehindProxyDown', 'KodeksDnsResolve', 'KodeksDirectDown', 'KodeksIcmp'],
@@ -45,18 +51,31 @@ const EXPECTED = [
   ],
   [
     'KodeksXmlSensLockStatus',
+    1,
     'critical',
+    ['senselock'],
     'license',
-    'kodeks_xml',
+    'sysinfo',
     2,
     1,
     ['KodeksXmlStatusUnavailable', 'KodeksBehindProxyDown', 'KodeksDnsResolve', 'KodeksIcmp'],
     true,
   ],
-  ['KodeksUsbKeyMissing', 'critical', 'license', 'agent', 1, 1, ['KodeksAgentSilent'], true],
-  ['KodeksAgentSilent', 'warning', 'agent', 'agent', 1, 1, [], false],
-  ['SmartCheckerOffline', 'warning', 'checker', 'checker', 1, 1, [], false],
-  ['SmartCheckerStale', 'warning', 'checker', 'checker', 1, 1, [], false],
+  [
+    'KodeksUsbKeyMissing',
+    1,
+    'critical',
+    ['senselock'],
+    'license',
+    'agent',
+    1,
+    1,
+    ['KodeksAgentSilent'],
+    true,
+  ],
+  ['KodeksAgentSilent', 3, 'info', ['other'], 'agent', 'agent', 1, 1, [], false],
+  ['SmartCheckerOffline', 2, 'critical', ['other'], 'checker', 'checker', 1, 1, [], false],
+  ['SmartCheckerStale', 2, 'critical', ['other'], 'checker', 'checker', 1, 1, [], false],
 ] as const;
 
 const temps: string[] = [];
@@ -84,13 +103,16 @@ describe('docs/errors and checker/alerts/names.ts', () => {
   });
 
   it.each(EXPECTED)(
-    '%s: %s, %s, probe %s, for %i, resolve_after %i, parents %j, client_visible %s',
-    async (alert, severity, component, probe, forCount, resolveAfter, parents, clientVisible) => {
+    '%s: К%i, %s, sections %j, %s, probe %s, for %i, resolve_after %i, parents %j, client_visible %s',
+    async (alert, priority, importance, sections, component, probe, forCount, resolveAfter, parents, clientVisible) => {
       const result = await loadCatalog(DOCS);
       const entry = result.ok ? result.catalog.get(alert) : undefined;
       expect(entry).toMatchObject({
         alert,
-        severity,
+        priority,
+        importance,
+        sections,
+        raised_by: 'checker',
         component,
         probe,
         for: forCount,
@@ -110,7 +132,7 @@ describe('docs/errors and checker/alerts/names.ts', () => {
       icmp.replace('alert: KodeksIcmp', 'alert: KodeksIcmpLoss'),
     );
     expect(messages(await loadCatalog(dir))).toEqual([
-      'KodeksIcmpLoss.md: the checker cannot raise "KodeksIcmpLoss" (did you mean "KodeksIcmp"?): add it to checker/alerts/names.ts with the code that raises it',
+      'KodeksIcmpLoss.md: the checker cannot raise "KodeksIcmpLoss" (did you mean "KodeksIcmp"?): add it to checker/alerts/names.ts with the code that raises it, or write raised_by: smart if SMART raises it',
     ]);
   });
 
@@ -148,4 +170,69 @@ describe('docs/errors and checker/alerts/names.ts', () => {
     const result = await loadCatalog(DOCS);
     expect(result.ok && [...result.catalog.values()].some((e) => e.file.endsWith('README.md'))).toBe(false);
   });
+
+  it('serves a raised_by: smart runbook that is not in names.ts, and keeps it out of what the checker raises', async () => {
+    const dir = await copyOfDocs();
+    await writeFile(join(dir, 'OnlineLoginFailed.md'), SMART_DOC);
+    const result = await loadCatalog(dir);
+    expect(messages(result)).toEqual([]);
+    expect(result.ok && result.runbooks.get('OnlineLoginFailed')).toMatchObject({
+      raised_by: 'smart',
+      source: 'online-billing',
+      priority: 3,
+      aliases: ['OnlineLoginFail'],
+    });
+    expect(result.ok && [...result.catalog.keys()].sort()).toEqual([...ALERT_NAMES].sort());
+    expect(result.ok && result.runbooks.size).toBe(ALERT_NAMES.length + 1);
+  });
+
+  it('finds a runbook by its name or an alias, in any case and with .md', async () => {
+    const dir = await copyOfDocs();
+    await writeFile(join(dir, 'OnlineLoginFailed.md'), SMART_DOC);
+    const result = await loadCatalog(dir);
+    if (!result.ok) throw new Error(messages(result).join('\n'));
+    const found = (name: string) => findRunbook(result.runbooks, name)?.alert;
+    expect(found('OnlineLoginFailed')).toBe('OnlineLoginFailed');
+    expect(found('onlineloginfail')).toBe('OnlineLoginFailed');
+    expect(found('OnlineLoginFail.md')).toBe('OnlineLoginFailed');
+    expect(found('kodeksicmp.md')).toBe('KodeksIcmp');
+    expect(found('KodeksIcmpLoss')).toBeUndefined();
+  });
+
+  it('a mass alert gets count_min 10 unless it sets one', async () => {
+    const dir = await copyOfDocs();
+    const icmp = await readFile(join(dir, 'KodeksIcmp.md'), 'utf8');
+    await writeFile(
+      join(dir, 'KodeksIcmp.md'),
+      icmp.replace('client_visible: true', 'client_visible: true\ncount_of: KodeksDnsResolve'),
+    );
+    const dns = await readFile(join(dir, 'KodeksDnsResolve.md'), 'utf8');
+    const result = await loadCatalog(dir);
+    expect(result.ok && result.catalog.get('KodeksIcmp')).toMatchObject({
+      count_of: 'KodeksDnsResolve',
+      count_min: 10,
+    });
+    expect(result.ok && 'count_min' in result.catalog.get('KodeksDnsResolve')!).toBe(false);
+    await writeFile(
+      join(dir, 'KodeksDnsResolve.md'),
+      dns.replace('client_visible: true', 'client_visible: true\ncount_min: 31'),
+    );
+    expect(messages(await loadCatalog(dir))).toEqual([
+      'KodeksDnsResolve.md: count_min belongs to a mass alert: add count_of naming the single alert it counts',
+    ]);
+  });
 });
+
+const SMART_DOC = `---
+alert: OnlineLoginFailed
+title: Не удаётся войти в онлайн-версию
+summary: Клиент не может войти в онлайн-доступ.
+priority: 3
+importance: critical
+sections: [online]
+raised_by: smart
+aliases: [OnlineLoginFail]
+source: online-billing
+---
+# OnlineLoginFailed: Не удаётся войти в онлайн-версию
+`;

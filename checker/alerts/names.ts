@@ -24,10 +24,48 @@ export function isAlertName(name: string): name is AlertName {
   return (ALERT_NAMES as readonly string[]).includes(name);
 }
 
-/** Severities, most urgent first. */
-export const SEVERITIES = ['critical', 'warning', 'info'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+/**
+ * SMART's «важность» of an alert: critical (someone acts now) or info (for the record, working hours).
+ * It replaced the older critical | warning | info `severity`; how soon to act is the `priority` К1…К5.
+ */
+export const IMPORTANCES = ['critical', 'info'] as const;
+export type Importance = (typeof IMPORTANCES)[number];
+
+/** SMART's priorities К1 (highest) … К5 (lowest). */
+export const PRIORITIES = [1, 2, 3, 4, 5] as const;
+export type Priority = (typeof PRIORITIES)[number];
 
 /** What part of an installation an alert is about; the status page shows one row per component. */
-export const COMPONENTS = ['network', 'access', 'dns', 'tls', 'license', 'agent', 'checker'] as const;
+export const COMPONENTS = [
+  'network',
+  'access',
+  'dns',
+  'tls',
+  'license',
+  'database',
+  'agent',
+  'checker',
+] as const;
 export type Component = (typeof COMPONENTS)[number];
+
+/** SMART's nine sections of the alert catalog, in SMART's order; the /docs/errors/ index groups by them. */
+export const SECTIONS = [
+  'db',
+  'network',
+  'online',
+  'availability',
+  'licman',
+  'senselock',
+  'license',
+  'users',
+  'other',
+] as const;
+export type Section = (typeof SECTIONS)[number];
+
+/** Who raises an alert: this project's checker, or SMART's own analytics (documented here only). */
+export const RAISERS = ['checker', 'smart'] as const;
+export type RaisedBy = (typeof RAISERS)[number];
+
+/** Where SMART takes the data of an alert it raises itself. */
+export const SMART_SOURCES = ['online-billing', 'activity', 'admin', 'registry', 'sysinfo'] as const;
+export type SmartSource = (typeof SMART_SOURCES)[number];

@@ -44,7 +44,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   const clients = config.config.clients.length;
   const installations = config.config.clients.reduce((n, c) => n + c.installations.length, 0);
   io.out(
-    `${plural(clients, 'client')}, ${plural(installations, 'installation')}, ${plural(catalog.catalog.size, 'alert')}: OK`,
+    `${plural(clients, 'client')}, ${plural(installations, 'installation')}, ${plural(catalog.runbooks.size, 'runbook')} (${catalog.catalog.size} raised by the checker): OK`,
   );
   return 0;
 }

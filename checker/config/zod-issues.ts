@@ -106,6 +106,15 @@ function deepest(issues: readonly z.core.$ZodIssue[]): number {
 }
 
 function describe(issue: z.core.$ZodIssue): string {
+  const union = issue as { code: string; discriminator?: string; options?: unknown[]; input?: unknown };
+  if (union.code === 'invalid_union' && union.discriminator !== undefined && Array.isArray(union.options)) {
+    // A discriminated union (e.g. a runbook's raised_by) whose key is missing or names no branch.
+    const given = (union.input as Record<string, unknown> | undefined)?.[union.discriminator];
+    const values = union.options.map((v) => JSON.stringify(v)).join(', ');
+    return given === undefined
+      ? `is required (one of ${values})`
+      : `expected one of ${values}, got ${JSON.stringify(given)}`;
+  }
   if (issue.code === 'invalid_type') {
     if (issue.input === undefined) return `is required (expected ${issue.expected})`;
     return `expected ${issue.expected}, got ${received(issue.input)}`;

@@ -14,7 +14,7 @@ const firing: AlertEvent = {
   installation: 'main',
   hosting: 'tekhexpert-cloud',
   alert: 'KodeksXmlSensLockStatus',
-  severity: 'critical',
+  importance: 'critical',
   since: '2026-11-27T18:00:00Z',
   at: '2026-11-27T18:05:00Z',
   incident: 'inc-1',
@@ -36,7 +36,7 @@ describe('one event → one Notice per reader', () => {
       alert: {
         name: 'KodeksXmlSensLockStatus',
         title: 'Сервер не видит ключ SenseLock',
-        severity: 'critical',
+        importance: 'critical',
       },
       installations: [
         {

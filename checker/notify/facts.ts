@@ -6,7 +6,7 @@
  */
 import { isIP } from 'node:net';
 import type { AlertEntry, Catalog } from '../alerts/catalog.ts';
-import type { AlertName, Severity } from '../alerts/names.ts';
+import type { AlertName, Importance } from '../alerts/names.ts';
 import type { Client, Config } from '../config/schema.ts';
 import type { Diagnosis, OutboxItem } from '../status/schema.ts';
 import { runbookExcerpt } from './markdown.ts';
@@ -45,7 +45,7 @@ export interface AlertFacts {
   name: AlertName;
   /** Russian title (the name when the runbook is missing). */
   title: string;
-  severity: Severity;
+  importance: Importance;
   /** One line of Markdown: what it means for users. */
   summary?: string;
   /** A short Markdown excerpt of the runbook («Что делать», else «Что означает»), team only. */
@@ -119,7 +119,7 @@ export interface Target {
 export interface AlertInput {
   kind: Exclude<OutboxItem['kind'], 'operator'>;
   alert: AlertName;
-  severity: Severity;
+  importance: Importance;
   at: string;
   diagnosis?: Diagnosis;
   /** Set for a hosting-wide message: the hosting's id. */
@@ -149,7 +149,7 @@ export function alertNotice(input: AlertInput, audience: Audience, ctx: RenderCo
   return {
     kind: input.kind,
     audience,
-    alert: alertFacts(input.alert, input.severity, entry, audience, hosting ? 300 : 400),
+    alert: alertFacts(input.alert, input.importance, entry, audience, hosting ? 300 : 400),
     ...(hosting ? { hosting } : {}),
     installations: input.targets.map((t) => installationFacts(ctx.config, t, audience)),
     ...(cause ? { cause } : {}),
@@ -205,7 +205,7 @@ function excerptOf(entry: AlertEntry, max: number): string | undefined {
 
 function alertFacts(
   name: AlertName,
-  severity: Severity,
+  importance: Importance,
   entry: AlertEntry | undefined,
   audience: Audience,
   excerptMax: number,
@@ -214,7 +214,7 @@ function alertFacts(
   return {
     name,
     title: entry?.title ?? name,
-    severity,
+    importance,
     ...(entry ? { summary: entry.summary } : {}),
     ...(excerpt ? { excerpt } : {}),
   };

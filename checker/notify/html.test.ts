@@ -52,7 +52,7 @@ clients:
             client: 'c',
             installation: 'i',
             alert: 'KodeksDnsResolve',
-            severity: 'critical',
+            importance: 'critical',
             since: '2026-11-28T03:00:00Z',
             at: '2026-11-28T03:05:00Z',
             incident: 'x',

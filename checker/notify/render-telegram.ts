@@ -2,7 +2,7 @@
  * The Telegram channel: a Notice → Telegram HTML and its URL buttons. Only formats: everything shown comes
  * from the Notice, every user string is escaped here, and a message never exceeds Telegram's limit.
  */
-import type { Severity } from '../alerts/names.ts';
+import type { Importance } from '../alerts/names.ts';
 import type { InstallationFacts, Notice } from './facts.ts';
 import { escapeAttr, escapeHtml, fitHtml, TELEGRAM_TEXT_LIMIT } from './html.ts';
 import { markdownInlineToTelegram, markdownToTelegram } from './markdown.ts';
@@ -13,11 +13,11 @@ import type { UrlButton } from './types.ts';
 export const DELAY_LINE_RESERVE = 64;
 const LIMIT = TELEGRAM_TEXT_LIMIT - DELAY_LINE_RESERVE;
 
-const SIGN: Record<Severity, string> = { critical: '🔴', warning: '🟠', info: '🔵' };
+const SIGN: Record<Importance, string> = { critical: '🔴', info: '🔵' };
 
-/** 🔴 / 🟠 / 🔵 by severity. */
-export function severitySign(severity: Severity): string {
-  return SIGN[severity];
+/** 🔴 critical / 🔵 info. */
+export function importanceSign(importance: Importance): string {
+  return SIGN[importance];
 }
 
 /**
@@ -49,7 +49,7 @@ function title(n: Notice): string {
 }
 
 function sign(n: Notice): string {
-  return severitySign(n.alert?.severity ?? 'info');
+  return importanceSign(n.alert?.importance ?? 'info');
 }
 
 function summary(n: Notice): string | undefined {

@@ -27,7 +27,7 @@ const firing: AlertEvent = {
   installation: 'main',
   hosting: 'tekhexpert-cloud',
   alert: 'KodeksXmlSensLockStatus',
-  severity: 'critical',
+  importance: 'critical',
   since: '2026-11-27T18:00:00Z',
   at: '2026-11-27T18:05:00Z',
   incident: '2026-11-27T18:00Z-acme-main-KodeksXmlSensLockStatus',
@@ -43,7 +43,7 @@ const grouped = (n: number): Extract<AlertEvent, { kind: 'grouped' }> => ({
   kind: 'grouped',
   hosting: 'tekhexpert-cloud',
   alert: 'KodeksDnsResolve',
-  severity: 'critical',
+  importance: 'critical',
   at: '2026-11-28T03:05:00Z',
   group: '2026-11-28T03:00Z-tekhexpert-cloud-KodeksDnsResolve',
   diagnosis: dnsDiagnosis,
@@ -108,7 +108,7 @@ describe('renderEvents', () => {
   });
 
   it('a client-invisible alert never reaches the client chat', () => {
-    const ev = { ...firing, alert: 'KodeksXmlStatusUnavailable' as const, severity: 'warning' as const };
+    const ev = { ...firing, alert: 'KodeksXmlStatusUnavailable' as const, importance: 'info' as const };
     expect(renderEvents([ev], ctx).map((i) => i.chat)).toEqual(['-1001234567890']);
   });
 
@@ -186,7 +186,7 @@ describe('renderEvents', () => {
       client: 'acme',
       installation: 'main',
       alert: 'KodeksXmlSensLockStatus',
-      severity: 'critical',
+      importance: 'critical',
       since: firing.since,
       at: '2026-11-27T22:40:00Z',
       durationMs: (4 * 60 + 40) * 60_000,
@@ -222,7 +222,7 @@ describe('renderEvents', () => {
       client: 'acme',
       installation: 'main',
       alert: 'KodeksDnsResolve',
-      severity: 'critical',
+      importance: 'critical',
       since: '2026-11-28T03:00:00Z',
       at: '2026-11-28T07:40:00Z',
       durationMs: 4 * 3_600_000 + 40 * 60_000,
@@ -244,7 +244,7 @@ describe('renderEvents', () => {
         client: 'acme',
         installation: 'main',
         alert,
-        severity: 'critical' as const,
+        importance: 'critical' as const,
         incident: `i-${alert}`,
       };
       const events: AlertEvent[] = [
@@ -277,7 +277,7 @@ describe('follow-ups of a hosting-wide problem', () => {
       installation: it.installation,
       hosting: 'tekhexpert-cloud',
       alert: 'KodeksDnsResolve' as const,
-      severity: 'critical' as const,
+      importance: 'critical' as const,
       since: it.since,
       at,
       incident: it.incident,

@@ -101,7 +101,7 @@ function planEvent(ev: AlertEvent, ctx: RenderContext): Planned[] {
   const input: AlertInput = {
     kind: ev.kind,
     alert: ev.alert,
-    severity: ev.severity,
+    importance: ev.importance,
     at: ev.at,
     ...('diagnosis' in ev && ev.diagnosis ? { diagnosis: ev.diagnosis } : {}),
     targets: [
@@ -182,7 +182,7 @@ function planGrouped(ev: Extract<AlertEvent, { kind: 'grouped' }>, ctx: RenderCo
     const input: AlertInput = {
       kind: 'grouped',
       alert: ev.alert,
-      severity: ev.severity,
+      importance: ev.importance,
       at: ev.at,
       hosting: ev.hosting,
       ...(ev.diagnosis ? { diagnosis: ev.diagnosis } : {}),
@@ -214,7 +214,7 @@ function planHostingFollowUp(events: FollowUp[], ctx: RenderContext): Planned[] 
       const input: AlertInput = {
         kind: first.kind,
         alert: first.alert,
-        severity: first.severity,
+        importance: first.importance,
         at: first.at,
         hosting,
         ...(first.kind === 'reminder' && first.diagnosis ? { diagnosis: first.diagnosis } : {}),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseStatusFile, StatusFileError, serialize } from './format.ts';
-import { heartbeatSchema, outboxSchema } from './schema.ts';
+import { heartbeatSchema, incidentMonthSchema, outboxSchema } from './schema.ts';
 
 describe('status files', () => {
   it('serializes with sorted keys at every level, whatever the insertion order', () => {
@@ -60,5 +60,26 @@ describe('status files', () => {
       notes: [],
     };
     expect(parseStatusFile('heartbeat.json', serialize(hb), heartbeatSchema)).toEqual(hb);
+  });
+
+  it('reads incidents written before front matter v2: severity becomes importance', () => {
+    const old = (severity: string, extra: object = {}) => ({
+      id: `2026-10-01T06:00Z-acme-main-${severity}`,
+      client: 'acme',
+      installation: 'main',
+      alert: 'KodeksTlsCertExpiring',
+      severity,
+      started_at: '2026-10-01T06:00:00.000Z',
+      client_visible: true,
+      ...extra,
+    });
+    const text = serialize({
+      schema: 1,
+      month: '2026-10',
+      incidents: [old('critical'), old('warning'), old('info'), old('warning', { importance: 'critical' })],
+    });
+    const read = parseStatusFile('incidents/2026-10.json', text, incidentMonthSchema);
+    expect(read.incidents.map((i) => i.importance)).toEqual(['critical', 'info', 'info', 'critical']);
+    expect(read.incidents.some((i) => 'severity' in i)).toBe(false);
   });
 });

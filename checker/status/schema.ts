@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALERT_NAMES, COMPONENTS, SEVERITIES } from '../alerts/names.ts';
+import { ALERT_NAMES, COMPONENTS, IMPORTANCES } from '../alerts/names.ts';
 import { CHECK_IDS } from '../probes/types.ts';
 
 /**
@@ -171,33 +171,48 @@ export const historyMonthSchema = z.object({
   installations: z.record(z.string(), z.record(z.string().regex(/^\d{4}-\d{2}-\d{2}$/), dayAggregateSchema)),
 });
 
+/**
+ * Incidents written before the catalog's front matter v2 carry `severity` (critical | warning | info)
+ * instead of `importance`; they read as critical or info so that old months stay readable.
+ */
+function legacySeverity(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || 'importance' in input || !('severity' in input))
+    return input;
+  const { severity, ...rest } = input as { severity: unknown } & Record<string, unknown>;
+  return { ...rest, importance: severity === 'critical' ? 'critical' : 'info' };
+}
+
 /** One incident: an alert that fired, from its first failed check to its resolution. */
-export const incidentSchema = z.object({
-  /** Stable id, e.g. 2026-11-28T06:00Z-acme-main-KodeksDnsResolve. */
-  id: z.string(),
-  client: z.string(),
-  installation: z.string(),
-  alert: alertName,
-  severity: z.enum(SEVERITIES),
-  /** First failed check. */
-  started_at: iso,
-  /** When the alert fired (notified). */
-  fired_at: iso.optional(),
-  /** When it resolved; absent while open. */
-  resolved_at: iso.optional(),
-  /** The hosting, when several installations there failed together (grouped notification). */
-  hosting: z.string().optional(),
-  /** Id shared by incidents that were announced in one grouped message. */
-  group: z.string().optional(),
-  /** Probable cause at the time it fired. */
-  diagnosis: diagnosisSchema.optional(),
-  /** Whether the alert may be shown on the client's status page. */
-  client_visible: z.boolean(),
-  /** True when the alert was held back by a parent alert (never notified on its own). */
-  suppressed: z.boolean().default(false),
-  /** Inside a maintenance window: not notified, not counted in SLA. */
-  maintenance: z.boolean().default(false),
-});
+export const incidentSchema = z.preprocess(
+  legacySeverity,
+  z.object({
+    /** Stable id, e.g. 2026-11-28T06:00Z-acme-main-KodeksDnsResolve. */
+    id: z.string(),
+    client: z.string(),
+    installation: z.string(),
+    alert: alertName,
+    /** The alert's importance when it fired (from its runbook): critical or info. */
+    importance: z.enum(IMPORTANCES),
+    /** First failed check. */
+    started_at: iso,
+    /** When the alert fired (notified). */
+    fired_at: iso.optional(),
+    /** When it resolved; absent while open. */
+    resolved_at: iso.optional(),
+    /** The hosting, when several installations there failed together (grouped notification). */
+    hosting: z.string().optional(),
+    /** Id shared by incidents that were announced in one grouped message. */
+    group: z.string().optional(),
+    /** Probable cause at the time it fired. */
+    diagnosis: diagnosisSchema.optional(),
+    /** Whether the alert may be shown on the client's status page. */
+    client_visible: z.boolean(),
+    /** True when the alert was held back by a parent alert (never notified on its own). */
+    suppressed: z.boolean().default(false),
+    /** Inside a maintenance window: not notified, not counted in SLA. */
+    maintenance: z.boolean().default(false),
+  }),
+);
 export type Incident = z.output<typeof incidentSchema>;
 
 /** incidents/<YYYY-MM>.json: incidents that started in that month (UTC month of started_at). */

@@ -183,7 +183,7 @@ export async function writeStatusFixture(dir: string, now: number): Promise<void
   const inc = (
     p: Partial<Incident> & Pick<Incident, 'id' | 'client' | 'installation' | 'alert' | 'started_at'>,
   ): Incident => ({
-    severity: 'critical',
+    importance: 'critical',
     client_visible: true,
     suppressed: false,
     maintenance: false,
@@ -231,7 +231,7 @@ export async function writeStatusFixture(dir: string, now: number): Promise<void
       client: 'degraded',
       installation: 'main',
       alert: 'KodeksTlsCertExpiring',
-      severity: 'warning',
+      importance: 'info',
       started_at: iso(tlsSince),
       fired_at: iso(tlsSince),
     }),
@@ -240,7 +240,7 @@ export async function writeStatusFixture(dir: string, now: number): Promise<void
       client: 'degraded',
       installation: 'main',
       alert: 'KodeksAgentSilent',
-      severity: 'warning',
+      importance: 'info',
       started_at: iso(now - 86_400_000),
       resolved_at: iso(now - 86_000_000),
       client_visible: false,

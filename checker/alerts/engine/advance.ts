@@ -174,7 +174,7 @@ function group(firing: FiringCandidate[], at: string, incidents: IncidentBook): 
       kind: 'grouped',
       hosting: first.hosting,
       alert: first.alert,
-      severity: first.severity,
+      importance: first.importance,
       at,
       group: groupId,
       items: items.map((f) => ({

@@ -1,5 +1,5 @@
 import type { Diagnosis } from '../../status/schema.ts';
-import type { AlertName, Severity } from '../names.ts';
+import type { AlertName, Importance } from '../names.ts';
 
 /** One installation an event is about. */
 export interface EventTarget {
@@ -17,7 +17,7 @@ export type AlertEvent =
   | (EventTarget & {
       kind: 'firing';
       alert: AlertName;
-      severity: Severity;
+      importance: Importance;
       /** First failed check: the problem began here. */
       since: string;
       /** This run's time. */
@@ -31,7 +31,7 @@ export type AlertEvent =
       /** Hosting id whose installations failed together. */
       hosting: string;
       alert: AlertName;
-      severity: Severity;
+      importance: Importance;
       at: string;
       /** Same id as the incidents' `group`. */
       group: string;
@@ -42,7 +42,7 @@ export type AlertEvent =
   | (EventTarget & {
       kind: 'reminder';
       alert: AlertName;
-      severity: Severity;
+      importance: Importance;
       since: string;
       at: string;
       incident: string;
@@ -53,7 +53,7 @@ export type AlertEvent =
   | (EventTarget & {
       kind: 'resolved';
       alert: AlertName;
-      severity: Severity;
+      importance: Importance;
       since: string;
       /** When it was seen working again. */
       at: string;

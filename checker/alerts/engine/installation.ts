@@ -10,7 +10,7 @@ import { type Segment, segmentInterval, type Window } from '../../sla/accounting
 import { dayStart, localDay } from '../../sla/time.ts';
 import type { AlertState, CheckState, Diagnosis, InstallationState } from '../../status/schema.ts';
 import type { Catalog } from '../catalog.ts';
-import type { AlertName, Component, Severity } from '../names.ts';
+import type { AlertName, Component, Importance } from '../names.ts';
 import type { AlertEvent } from './events.ts';
 import type { HistoryBook } from './history.ts';
 import { type IncidentBook, incidentId } from './incidents.ts';
@@ -30,7 +30,7 @@ export interface FiringCandidate {
   installation: string;
   hosting?: string;
   alert: AlertName;
-  severity: Severity;
+  importance: Importance;
   since: string;
   incident: string;
   diagnosis?: Diagnosis;
@@ -109,7 +109,7 @@ export function stepInstallation(s: InstallationStep): {
         client: client.id,
         installation: inst.id,
         alert: name,
-        severity: entry.severity,
+        importance: entry.importance,
         started_at: a.since!,
         fired_at: at,
         ...(diagnosis ? { diagnosis } : {}),
@@ -127,7 +127,7 @@ export function stepInstallation(s: InstallationStep): {
           kind: 'resolved',
           ...target,
           alert: name,
-          severity: entry.severity,
+          importance: entry.importance,
           since: before.since ?? at,
           at,
           durationMs: atMs - Date.parse(before.since ?? at),
@@ -145,7 +145,7 @@ export function stepInstallation(s: InstallationStep): {
         firing.push({
           ...target,
           alert: name,
-          severity: entry.severity,
+          importance: entry.importance,
           since: a.since ?? at,
           incident: a.incident ?? incidentId(a.since ?? at, client.id, inst.id, name),
           ...(diagnosis ? { diagnosis } : {}),
@@ -157,7 +157,7 @@ export function stepInstallation(s: InstallationStep): {
           kind: 'reminder',
           ...target,
           alert: name,
-          severity: entry.severity,
+          importance: entry.importance,
           since: a.since ?? at,
           at,
           incident: a.incident ?? '',

@@ -68,7 +68,11 @@ const DOCS: Record<string, string> = {
 alert: KodeksDnsResolve
 title: Имя установки не разрешается в DNS
 summary: Пользователи не могут открыть ПК по доменному имени.
-severity: critical
+priority: 1
+importance: critical
+sections: [network]
+raised_by: checker
+aliases: []
 component: dns
 probe: dns
 for: 2
@@ -88,7 +92,11 @@ DNS-сервер не отвечает или не знает имя устан�
 alert: KodeksXmlSensLockStatus
 title: Сервер не видит ключ SenseLock
 summary: Комплекты не собираются — пользователи **не могут** работать с ПК.
-severity: critical
+priority: 1
+importance: critical
+sections: [senselock]
+raised_by: checker
+aliases: []
 component: license
 probe: kodeks_xml
 for: 2
@@ -109,7 +117,11 @@ client_visible: true
 alert: KodeksXmlStatusUnavailable
 title: XML-статус ПК недоступен
 summary: Состояние ключа неизвестно.
-severity: warning
+priority: 3
+importance: info
+sections: [senselock]
+raised_by: checker
+aliases: []
 component: license
 probe: kodeks_xml
 for: 2
@@ -125,7 +137,11 @@ client_visible: false
 alert: SmartCheckerOffline
 title: У проверяющего нет сети
 summary: Проверки не проводятся.
-severity: warning
+priority: 2
+importance: critical
+sections: [other]
+raised_by: checker
+aliases: []
 component: checker
 probe: checker
 for: 1
@@ -145,7 +161,7 @@ export function testCatalog(): Catalog {
   for (const [name, text] of Object.entries(DOCS)) {
     const r = parseAlertDoc(`docs/errors/${name}.md`, text);
     if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-    map.set(r.entry.alert, r.entry);
+    if (r.entry.raised_by === 'checker') map.set(r.entry.alert, r.entry);
   }
   return map;
 }

@@ -4,7 +4,7 @@
  * directory; SMART_NOW fixes "now" for tests and screenshots.
  */
 import { resolve } from 'node:path';
-import { type Catalog, loadCatalog } from '../../../checker/alerts/catalog.ts';
+import { type Catalog, loadCatalog, type Runbooks } from '../../../checker/alerts/catalog.ts';
 import type { Diagnostic } from '../../../checker/config/diagnostics.ts';
 import { loadConfig } from '../../../checker/config/load.ts';
 import type { Config } from '../../../checker/config/schema.ts';
@@ -14,7 +14,10 @@ import { loadStatus, type StatusData } from './status-files.ts';
 /** Everything a page is rendered from. */
 export interface Inputs {
   config: Config;
+  /** The alerts the checker raises. */
   catalog: Catalog;
+  /** Every runbook, the checker's and SMART's own alerts. */
+  runbooks: Runbooks;
   status: StatusData;
   /** The build's "now" (ms). */
   now: number;
@@ -88,7 +91,16 @@ export async function loadInputs(env: NodeJS.ProcessEnv, cwd: string): Promise<I
   if (!config.ok || !catalog.ok) return { ok: false, diagnostics };
   const status = await loadStatus(paths.status, monthsNeeded(now, config.config.checker.timezone));
   if (!status.ok) return { ok: false, diagnostics: status.diagnostics };
-  return { ok: true, inputs: { config: config.config, catalog: catalog.catalog, status: status.data, now } };
+  return {
+    ok: true,
+    inputs: {
+      config: config.config,
+      catalog: catalog.catalog,
+      runbooks: catalog.runbooks,
+      status: status.data,
+      now,
+    },
+  };
 }
 
 const CACHE = Symbol.for('smart-status.site.inputs');

@@ -1,5 +1,5 @@
 /** Russian words and glyphs of the status page: a state is always glyph + text, never colour alone. */
-import type { Component, Severity } from '../../../checker/alerts/names.ts';
+import type { Component, Importance, RaisedBy, Section } from '../../../checker/alerts/names.ts';
 import type { OverallState } from '../../../checker/status/schema.ts';
 
 /** Overall states in Statuspage's vocabulary, in Russian. */
@@ -37,6 +37,7 @@ export const COMPONENT_TEXT: Record<Component, string> = {
   dns: 'DNS',
   tls: 'Сертификат TLS',
   license: 'Лицензия (ключ SenseLock)',
+  database: 'Базы данных',
   agent: 'Агент на сервере',
   checker: 'Система мониторинга',
 };
@@ -48,10 +49,29 @@ export const CHECK_STATUS: Record<'ok' | 'fail' | 'unknown', { text: string; gly
     unknown: { text: 'Не проверяется', glyph: '?', tone: 'none' },
   };
 
-export const SEVERITY_TEXT: Record<Severity, string> = {
-  critical: 'критический',
-  warning: 'предупреждение',
-  info: 'информация',
+/** SMART's «важность» in words. */
+export const IMPORTANCE_TEXT: Record<Importance, string> = {
+  critical: 'критичная',
+  info: 'информационная',
+};
+
+/** SMART's nine catalog sections, in Russian. */
+export const SECTION_TEXT: Record<Section, string> = {
+  db: 'Базы данных и оперативные обновления',
+  network: 'Сеть',
+  online: 'Онлайн-доступы',
+  availability: 'Доступность ПК',
+  licman: 'Менеджер лицензий',
+  senselock: 'Ключ SenseLock',
+  license: 'Лицензии',
+  users: 'Пользователи',
+  other: 'Прочее',
+};
+
+/** Who raises an alert, as the reference says it. */
+export const RAISED_BY_TEXT: Record<RaisedBy, string> = {
+  checker: 'наш проверяющий',
+  smart: 'SMART',
 };
 
 /** Statuspage v2 `status.indicator` for an overall state. */

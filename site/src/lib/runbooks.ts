@@ -1,6 +1,5 @@
 /** Runbook routes: the clean URL, the `.md` URL sent in alerts, and lowercase aliases of both. */
-import type { AlertEntry } from '../../../checker/alerts/catalog.ts';
-import type { AlertName } from '../../../checker/alerts/names.ts';
+import type { RunbookEntry } from '../../../checker/alerts/catalog.ts';
 import { inputs } from './inputs.ts';
 
 export interface RunbookIncident {
@@ -18,7 +17,7 @@ export function runbookAliases(alert: string): string[] {
 }
 
 /** Incidents of one alert as the public runbook page may show them, newest first. */
-export async function runbookIncidents(alert: AlertName, limit = 50): Promise<RunbookIncident[]> {
+export async function runbookIncidents(alert: string, limit = 50): Promise<RunbookIncident[]> {
   const { config, status, now } = await inputs();
   const clients = new Map(config.clients.map((c) => [c.id, c]));
   return status.incidents
@@ -43,8 +42,8 @@ export async function runbookIncidents(alert: AlertName, limit = 50): Promise<Ru
 
 /** Astro getStaticPaths for /docs/errors/[alert]/. */
 export async function runbookPaths() {
-  const { catalog } = await inputs();
-  return [...catalog.values()].flatMap((entry: AlertEntry) =>
+  const { runbooks } = await inputs();
+  return [...runbooks.values()].flatMap((entry: RunbookEntry) =>
     runbookAliases(entry.alert).map((alias) => ({
       params: { alert: alias },
       props: { entry, canonical: alias === entry.alert },

@@ -38,7 +38,7 @@ export function summary(v: ClientView, site: string, now: number) {
       id: i.id,
       name: `${i.title} — ${i.installation}`,
       status: 'investigating',
-      impact: i.severity === 'critical' ? 'major' : 'minor',
+      impact: i.importance === 'critical' ? 'major' : 'minor',
       created_at: new Date(i.started).toISOString(),
       updated_at: new Date(i.started).toISOString(),
       shortlink: page,

@@ -3,7 +3,7 @@
  * allow-list of fields. Private fields (ip, url, manager, notes, evidence, agent reports, diagnosis hints
  * for managers) never enter these objects, so no template can leak them.
  */
-import type { Component, Severity } from '../../../checker/alerts/names.ts';
+import type { Component, Importance } from '../../../checker/alerts/names.ts';
 import type { Client } from '../../../checker/config/schema.ts';
 import { type Days, type MonthSla, mergeDays, monthSla, uptime } from '../../../checker/sla/availability.ts';
 import type { Incident, OverallState } from '../../../checker/status/schema.ts';
@@ -47,7 +47,7 @@ export interface IncidentView {
   installation: string;
   alert: string;
   title: string;
-  severity: Severity;
+  importance: Importance;
   started: number;
   resolved?: number;
   /** Minutes from the first failed check to resolution (or to now). */
@@ -129,7 +129,7 @@ function incidentView(i: Incident, inputs: Inputs, client: Client, now: number):
     installation: inst?.title ?? i.installation,
     alert: i.alert,
     title: inputs.catalog.get(i.alert)?.title ?? i.alert,
-    severity: i.severity,
+    importance: i.importance,
     started,
     minutes: ((resolved ?? now) - started) / 60_000,
     maintenance: i.maintenance,

@@ -5,12 +5,12 @@ import { inputs } from '../lib/inputs.ts';
 
 // Only listed pages: unlisted clients and the .md / lowercase aliases of runbooks stay out.
 export const GET: APIRoute = async ({ site }) => {
-  const { catalog } = await inputs();
+  const { runbooks } = await inputs();
   const paths = [
     '/',
     '/docs/errors/',
     ...(await publishedClients()).filter((c) => c.listed).map((c) => `/status/${c.slug}/`),
-    ...[...catalog.keys()].map((a) => `/docs/errors/${a}/`),
+    ...[...runbooks.keys()].map((a) => `/docs/errors/${a}/`),
   ];
   const xml = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true }).build({
     '?xml': { '@_version': '1.0', '@_encoding': 'utf-8' },
