@@ -199,6 +199,28 @@ describe('docs/errors and checker/alerts/names.ts', () => {
     expect(found('KodeksIcmpLoss')).toBeUndefined();
   });
 
+  it('an alias may differ from its own name only in case (a URL of its own), not from another alert', async () => {
+    const dir = await copyOfDocs();
+    await writeFile(
+      join(dir, 'OnlineLoginFailed.md'),
+      SMART_DOC.replace('aliases: [OnlineLoginFail]', 'aliases: [OnlineLOGINFailed, OnlineLoginFail]'),
+    );
+    const ok = await loadCatalog(dir);
+    expect(messages(ok)).toEqual([]);
+    expect(ok.ok && findRunbook(ok.runbooks, 'OnlineLOGINFailed')?.alert).toBe('OnlineLoginFailed');
+    await writeFile(
+      join(dir, 'OnlineLoginFailed.md'),
+      SMART_DOC.replace(
+        'aliases: [OnlineLoginFail]',
+        'aliases: [OnlineLoginFail, KodeksICMP, OnlineLoginFail]',
+      ),
+    );
+    expect(messages(await loadCatalog(dir))).toEqual([
+      'OnlineLoginFailed.md: KodeksICMP already opens KodeksIcmp: names and aliases are served case-insensitively',
+      'OnlineLoginFailed.md: OnlineLoginFail is listed twice',
+    ]);
+  });
+
   it('a mass alert gets count_min 10 unless it sets one', async () => {
     const dir = await copyOfDocs();
     const icmp = await readFile(join(dir, 'KodeksIcmp.md'), 'utf8');

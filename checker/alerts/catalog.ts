@@ -295,8 +295,9 @@ function checkReferences(parsed: ReadonlyMap<string, Parsed>): Diagnostic[] {
 }
 
 /**
- * Every name and alias is a URL of the site, served in its own case and in lower case: two of them that
- * differ only in case (or an alias equal to a name) would make one URL open two runbooks.
+ * Every name and alias is a URL of the site, served as written and in lower case: a spelling of one alert
+ * that matches another alert's name or alias, even only in case, would make one URL open two runbooks.
+ * Spellings of the same alert may differ in case only (KodeksDBerrorsNOCodeCount is its own URL).
  */
 function checkUrls(parsed: ReadonlyMap<string, Parsed>): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -315,21 +316,21 @@ function checkUrls(parsed: ReadonlyMap<string, Parsed>): Diagnostic[] {
     else owner.set(key, { alert: entry.alert });
   }
   for (const { entry, at } of parsed.values()) {
+    const seen = new Set<string>([entry.alert]);
     entry.aliases.forEach((alias, i) => {
-      const key = alias.toLowerCase();
-      const other = owner.get(key);
-      if (other === undefined) owner.set(key, { alert: entry.alert, alias });
-      else if (other.alert === entry.alert && other.alias === undefined)
-        out.push(at(['aliases', i], `${alias} is this alert's own name: every case of it is served already`));
-      else if (other.alert === entry.alert)
-        out.push(at(['aliases', i], `${alias} is listed twice (aliases are served case-insensitively)`));
-      else
+      const other = owner.get(alias.toLowerCase());
+      if (alias === entry.alert)
+        out.push(at(['aliases', i], `${alias} is this alert's own name: it is served already`));
+      else if (seen.has(alias)) out.push(at(['aliases', i], `${alias} is listed twice`));
+      else if (other !== undefined && other.alert !== entry.alert)
         out.push(
           at(
             ['aliases', i],
             `${alias} already opens ${other.alert}${other.alias ? ` (its alias ${other.alias})` : ''}: names and aliases are served case-insensitively`,
           ),
         );
+      else owner.set(alias.toLowerCase(), other ?? { alert: entry.alert, alias });
+      seen.add(alias);
     });
   }
   return out;
