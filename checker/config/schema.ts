@@ -30,6 +30,21 @@ const resolver = () =>
       'expected "system", an address, or "host:port"',
     );
 
+/** True when `entry` is an address or a CIDR range (strict dotted or IPv6 notation), as `allow` accepts. */
+export function isAddressRange(entry: string): boolean {
+  const [addr = '', bits, extra] = entry.split('/');
+  if (extra !== undefined || isIP(addr) === 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (isIP(addr) === 4 ? 32 : 128);
+}
+
+/** An address or a CIDR range of internal addresses probes may connect to (see probes/address-policy.ts). */
+const addressRange = () =>
+  z.string().refine(isAddressRange, {
+    error: (i) => `${JSON.stringify(i.input)} is not an address or CIDR range such as 10.0.5.0/24`,
+  });
+
 const hostPort = () =>
   z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected "host:port"');
 
@@ -174,6 +189,11 @@ export const installationSchema = z.strictObject({
   timezone: timezone().optional(),
   /** Internal notes for managers; never published. */
   notes: z.string().optional(),
+  /**
+   * Internal addresses (loopback, private, link-local …) or CIDR ranges this installation's probes may
+   * connect to besides its own `ip`; redirects and DNS answers pointing elsewhere inside are refused.
+   */
+  allow: z.array(addressRange()).optional(),
   /** Per-alert overrides of the thresholds in docs/errors (keyed by alert name). */
   alerts: z.partialRecord(z.enum(ALERT_NAMES), alertOverrideSchema).optional(),
   /** Which probes run against this installation. */
@@ -304,6 +324,8 @@ export const configSchema = z.strictObject({
       canaries: z.array(canarySchema).default([]),
       /** DNS servers every probe resolves names through: "system" or "host:port" (default ["system"]). */
       resolvers: z.array(resolver()).min(1).default(['system']),
+      /** Internal addresses or CIDR ranges every installation's probes may connect to (default none). */
+      allow: z.array(addressRange()).default([]),
     })
     .prefault({}),
   /** Where alerts go. */

@@ -1,5 +1,6 @@
 import type { SecureContext } from 'node:tls';
 import type { Client, Config, Installation, Probes } from '../config/schema.ts';
+import type { AddressPolicy } from './address-policy.ts';
 import type { HttpPool } from './http-pool.ts';
 import type { NameLookup } from './names.ts';
 import type { CheckId, ProbeResult, ProbeType } from './types.ts';
@@ -31,8 +32,10 @@ export interface ProbeContext {
   timeoutMs: number;
   /** Bytes read from one response at most (checker.max_body). */
   maxBody: number;
-  /** Name resolution through checker.resolvers (cached for the run). */
+  /** Name resolution through checker.resolvers (cached for the run), with `policy` applied to every answer. */
   lookup: NameLookup;
+  /** Which addresses this installation's probes may connect to (pass it to httpGet). */
+  policy: AddressPolicy;
   /** Extra trusted CA certificates in PEM (tests; production uses the system store). */
   ca?: string[];
   /** HTTP connections of the run (kept alive between the checks of one origin). */

@@ -1,7 +1,9 @@
+import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { SecureContext } from 'node:tls';
+import { type AddressPolicy, allowedAddresses, refusal } from './address-policy.ts';
 import { createHttpPool, type HttpPool } from './http-pool.ts';
-import type { NameLookup } from './names.ts';
+import type { Address, NameLookup } from './names.ts';
 import { type Phase, toProbeError } from './net-errors.ts';
 import { ProbeError } from './result.ts';
 
@@ -24,6 +26,8 @@ export interface HttpGetOptions {
   url: string;
   /** Name resolution (the checker's resolvers). */
   lookup: NameLookup;
+  /** Addresses that may be connected to: applied to the first target, every redirect and every DNS answer. */
+  policy: AddressPolicy;
   /** Send requests for this host name to this address instead of resolving it (the http_ip check). */
   pin?: { host: string; address: string };
   signal: AbortSignal;
@@ -58,9 +62,21 @@ export async function httpGet(opts: HttpGetOptions): Promise<HttpOutcome> {
       const host = url.hostname.replace(/^\[|\]$/g, '');
       const pinned = opts.pin && host.toLowerCase() === opts.pin.host.toLowerCase() ? opts.pin : undefined;
       // Resolve first (cached for the run): a DNS failure is reported as such, and the address is evidence.
-      remoteAddress = pinned ? pinned.address : (await opts.lookup(host, opts.signal))[0]?.address;
+      // The policy is applied here, before any connection, to the first target and to every redirect.
+      let found: Address[];
+      try {
+        found = pinned
+          ? [{ address: pinned.address, family: isIP(pinned.address) === 6 ? 6 : 4 }]
+          : await opts.lookup(host, opts.signal);
+      } catch (err) {
+        // A guarded lookup words its refusal for a first target; after a redirect, say it was a redirect.
+        if (redirects > 0 && err instanceof ProbeError && err.code === 'ADDRESS_REFUSED')
+          throw refusal(String(err.evidence.refused), isIP(host) ? 'redirect-address' : 'redirect-name');
+        throw err;
+      }
+      remoteAddress = allowedAddresses(host, found, opts.policy, redirects > 0)[0]?.address;
       phase = 'connect';
-      const res = await pool.agent(pinned).request({
+      const res = await pool.agent(pinned, opts.policy).request({
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: 'GET',

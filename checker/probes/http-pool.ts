@@ -1,7 +1,8 @@
 import type { X509Certificate } from 'node:crypto';
 import type { SecureContext, TLSSocket } from 'node:tls';
 import { Agent, buildConnector } from 'undici';
-import type { NameLookup } from './names.ts';
+import { type AddressPolicy, allowedAddresses, OPEN_POLICY } from './address-policy.ts';
+import type { Address, NameLookup } from './names.ts';
 import { messageFor } from './net-errors.ts';
 import { ProbeError } from './result.ts';
 
@@ -13,8 +14,11 @@ import { ProbeError } from './result.ts';
  * tls probe, not enforced here.
  */
 export interface HttpPool {
-  /** The Agent for requests by name (no pin) or for requests of `pin.host` sent to `pin.address`. */
-  agent: (pin?: { host: string; address: string }) => Agent;
+  /**
+   * The Agent for requests by name (no pin) or for requests of `pin.host` sent to `pin.address`, whose
+   * connector dials only addresses `policy` allows (default: all, for the operator's own targets).
+   */
+  agent: (pin?: { host: string; address: string }, policy?: AddressPolicy) => Agent;
   /** The certificate seen on the first TLS connection by name to host:port in this run, if any. */
   peer: (host: string, port: number) => PeerInfo | undefined;
   /** Closes every connection; call once the run is over. */
@@ -38,7 +42,7 @@ export function createHttpPool(opts: {
 }): HttpPool {
   const agents = new Map<string, Agent>();
   const peers = new Map<string, PeerInfo>();
-  const make = (pin?: { host: string; address: string }) => {
+  const make = (pin: { host: string; address: string } | undefined, policy: AddressPolicy) => {
     const connect = buildConnector({
       rejectUnauthorized: false,
       ...(opts.secureContext ? { secureContext: opts.secureContext } : opts.ca && { ca: opts.ca }),
@@ -48,10 +52,17 @@ export function createHttpPool(opts: {
       lookup: (hostname: string, options: { all?: boolean }, cb: (...a: unknown[]) => void) => {
         const pinned = pin && hostname.toLowerCase() === pin.host.toLowerCase() ? pin.address : undefined;
         const found = pinned
-          ? Promise.resolve([{ address: pinned, family: pinned.includes(':') ? 6 : 4 }])
+          ? Promise.resolve<Address[]>([{ address: pinned, family: pinned.includes(':') ? 6 : 4 }])
           : opts.lookup(hostname);
         found.then(
-          (list) => {
+          (answer) => {
+            let list: Address[];
+            try {
+              // Happy eyeballs may try every address of the answer: none that the policy refuses is dialled.
+              list = allowedAddresses(hostname, answer, policy);
+            } catch (err) {
+              return cb(err);
+            }
             const first = list[0];
             if (!first) return cb(new ProbeError('DNS_NODATA', messageFor('DNS_NODATA')));
             if (options.all) cb(null, list);
@@ -86,11 +97,11 @@ export function createHttpPool(opts: {
     });
   };
   return {
-    agent(pin) {
-      const key = pin ? `${pin.host.toLowerCase()}>${pin.address}` : '';
+    agent(pin, policy = OPEN_POLICY) {
+      const key = `${pin ? `${pin.host.toLowerCase()}>${pin.address}` : ''}|${policy.key}`;
       let a = agents.get(key);
       if (!a) {
-        a = make(pin);
+        a = make(pin, policy);
         agents.set(key, a);
       }
       return a;

@@ -46,6 +46,7 @@ async function runHttp(
     const res = await httpGet({
       url,
       lookup: ctx.lookup,
+      policy: ctx.policy,
       pin: ip ? { host: urlHost(ctx.installation), address: ip } : undefined,
       signal: ctx.signal,
       timeoutMs: ctx.timeoutMs,

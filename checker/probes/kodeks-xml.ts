@@ -25,6 +25,7 @@ async function runXml(ctx: ProbeContext, settings: XmlSettings): Promise<ProbeRe
     const res = await httpGet({
       url,
       lookup: ctx.lookup,
+      policy: ctx.policy,
       signal: ctx.signal,
       timeoutMs: ctx.timeoutMs,
       maxBody: ctx.maxBody,

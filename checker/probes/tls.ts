@@ -104,6 +104,7 @@ async function sharedPeer(
   await httpGet({
     url: `${url.origin}/`,
     lookup: ctx.lookup,
+    policy: ctx.policy,
     signal: ctx.signal,
     timeoutMs: ctx.timeoutMs,
     maxBody: ctx.maxBody,

@@ -39,6 +39,7 @@ export type ProbeCode =
   | 'HTTP_REDIRECT_LOOP'
   | 'HTTP_BODY_TOO_LARGE'
   | 'HTTP_ERROR'
+  | 'ADDRESS_REFUSED'
   | 'TLS_EXPIRED'
   | 'TLS_EXPIRING'
   | 'TLS_NOT_YET_VALID'

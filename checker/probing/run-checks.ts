@@ -1,5 +1,6 @@
 import { createSecureContext } from 'node:tls';
 import type { Client, Config, Installation } from '../config/schema.ts';
+import { guardLookup, installationPolicy, OPEN_POLICY } from '../probes/address-policy.ts';
 import type { CheckTask, PingFn, ProbeContext } from '../probes/context.ts';
 import { httpGet } from '../probes/http-get.ts';
 import { createHttpPool, type HttpPool } from '../probes/http-pool.ts';
@@ -107,13 +108,15 @@ export async function runChecks(
   try {
     installations = await Promise.all(
       planned.map(async (p): Promise<InstallationResults> => {
+        const policy = installationPolicy(config, p.installation);
         const base = {
           config,
           client: p.client,
           installation: p.installation,
           timeoutMs: timeout,
           maxBody,
-          lookup,
+          lookup: guardLookup(lookup, policy),
+          policy,
           ca: deps.ca,
           secureContext,
           httpPool,
@@ -228,6 +231,8 @@ async function runCanary(canary: Canary, lookup: NameLookup, timeoutMs: number, 
     const res = await httpGet({
       url: canary.http,
       lookup,
+      // Canaries are the operator's own targets: no address policy.
+      policy: OPEN_POLICY,
       signal: ac.signal,
       timeoutMs,
       maxBody,

@@ -8,7 +8,8 @@ export type TestInstallation = { id: string; url: string; probes: Record<string,
 
 /**
  * A validated Config for tests and demos: one client "acme" holding `installations`, checker settings merged
- * over fast defaults (timeout 2s, resolvers as given). Goes through the real zod schema, so defaults apply.
+ * over fast defaults (timeout 2s, resolvers as given, `allow: [127.0.0.1]` because every test server listens
+ * there; address-policy tests use other 127.0.0.x addresses). Goes through the real zod schema.
  */
 export function testConfig(
   installations: TestInstallation[],
@@ -17,7 +18,7 @@ export function testConfig(
 ): Config {
   return configSchema.parse({
     site: { url: 'https://status.test' },
-    checker: { timeout: '2s', ...checker },
+    checker: { timeout: '2s', allow: ['127.0.0.1'], ...checker },
     clients: [
       { id: 'acme', title: 'ООО «Акме»', installations: installations.map((i) => ({ title: i.id, ...i })) },
     ],

@@ -23,13 +23,13 @@ function track(server: Server): Set<Socket> {
   return sockets;
 }
 
-async function listen(server: Server, scheme: string): Promise<LocalServer> {
+async function listen(server: Server, scheme: string, host = '127.0.0.1'): Promise<LocalServer> {
   const sockets = track(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
     port,
-    url: `${scheme}://127.0.0.1:${port}`,
+    url: `${scheme}://${host}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
@@ -38,9 +38,9 @@ async function listen(server: Server, scheme: string): Promise<LocalServer> {
   };
 }
 
-/** Starts an HTTP server on 127.0.0.1, port 0. */
-export function startHttpServer(handler: Handler): Promise<LocalServer> {
-  return listen(createHttp(handler), 'http');
+/** Starts an HTTP server on 127.0.0.1 (or another loopback address `host`), port 0. */
+export function startHttpServer(handler: Handler, host = '127.0.0.1'): Promise<LocalServer> {
+  return listen(createHttp(handler), 'http', host);
 }
 
 /** Starts an HTTPS server on 127.0.0.1, port 0, serving `tls` (see createTestCa). */
