@@ -88,6 +88,54 @@ describe('fs store', () => {
     expect(all.filter((n) => n.includes('.tmp-') || n.endsWith('.lock'))).toEqual([]);
   });
 
+  it('is not blocked by a lock a crashed PID 1 left (the same PID as this process, another start)', async () => {
+    // In a container the checker is PID 1 on every start: the lock of the run that crashed names the PID
+    // the next run has. Older versions wrote the bare PID; this one writes a token of its own start.
+    for (const stale of [
+      `${process.pid}\n`,
+      `${JSON.stringify({ pid: process.pid, token: 'an-earlier-process', boot_id: 'x', start: '1' })}\n`,
+    ]) {
+      await writeFile(join(dir, '.lock'), stale);
+      // Before the fix this waited 30 s for "itself" and then failed with «is locked by process …».
+      const res = await createFsStore(dir).update(
+        'after restart',
+        async () => new Map([['heartbeat.json', stale]]),
+      );
+      expect(res.changed).toBe(1);
+      expect(await readdir(dir)).not.toContain('.lock');
+    }
+  });
+
+  it('still waits for a live holder in another process', async () => {
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const fs=require('node:fs');fs.writeFileSync(process.argv[1]+'/.lock',JSON.stringify({pid:process.pid,token:'live'}));process.stdout.write('held\\n');setTimeout(()=>{process.stdout.write('released '+Date.now()+'\\n');fs.rmSync(process.argv[1]+'/.lock');process.exit(0)},1500)`,
+        dir,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let output = '';
+    await new Promise<void>((resolve) =>
+      holder.stdout.on('data', (d: Buffer) => {
+        output += d.toString();
+        resolve();
+      }),
+    );
+    const exited = new Promise((r) => holder.on('exit', r));
+    let changedAt = 0;
+    await createFsStore(dir).update('wait', async () => {
+      changedAt = Date.now();
+      return new Map([['heartbeat.json', '{}']]);
+    });
+    await exited;
+    // The update ran only after the live holder let go of its lock.
+    const released = Number(/released (\d+)/.exec(output)?.[1]);
+    expect(released).toBeGreaterThan(0);
+    expect(changedAt).toBeGreaterThanOrEqual(released);
+  });
+
   it('serializes updates of two stores on one folder', async () => {
     const a = createFsStore(dir);
     const b = createFsStore(dir);

@@ -4,7 +4,7 @@
  * or a checker killed with SIGKILL in the middle — only ever sees the old or the new complete file.
  * Updates run one at a time: within a process through a queue, across processes (a checker and a
  * watchdog on one folder) through a lock file created with O_EXCL; a lock left by a dead process is taken
- * over. Temporary files left by a killed writer are never listed and are removed by the next update.
+ * over — dead judged by a per-process token, the boot id and the process start time, not by the PID alone. Temporary files left by a killed writer are never listed and are removed by the next update.
  *
  * A run's files land together: all new texts are staged as fsynced temporary files first, then a journal
  * (`.journal.json`) naming every rename and deletion is written atomically, then the renames happen, then
@@ -13,6 +13,7 @@
  * data or the other's, never heartbeat from one run and state from another.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -125,7 +126,10 @@ export function createFsStore(dir: string): StatusStore {
 async function stage(file: string, text: string): Promise<string> {
   const folder = dirname(file);
   await mkdir(folder, { recursive: true });
-  const temp = join(folder, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
+  const temp = join(
+    folder,
+    `${TEMP_PREFIX}${process.pid}-${PROCESS_TOKEN}-${randomBytes(6).toString('hex')}`,
+  );
   try {
     const handle = await open(temp, 'wx', 0o644);
     try {
@@ -196,32 +200,98 @@ async function rollForward(root: string): Promise<void> {
   await syncFolder(root);
 }
 
+/**
+ * Who holds a lock: the PID alone is not enough — in a container the checker is PID 1 on every start, so a
+ * lock left by a crash would look held by the live process forever. A random token per process tells this
+ * process from an earlier one with the same PID; the boot id and the process start time (Linux /proc) tell
+ * a live holder from a dead one whose PID was reused.
+ */
+interface LockToken {
+  pid: number;
+  token: string;
+  boot_id?: string;
+  start?: string;
+}
+
+/** This process's random token (lock files and temporary file names carry it). */
+const PROCESS_TOKEN = randomBytes(8).toString('hex');
+
+/** The kernel's boot id (Linux), undefined elsewhere. */
+function bootId(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The start time of process `pid` in clock ticks since boot (Linux /proc/PID/stat field 22). */
+function startTicks(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+function myLock(): LockToken {
+  const boot = bootId();
+  const start = startTicks(process.pid);
+  return { pid: process.pid, token: PROCESS_TOKEN, ...(boot && { boot_id: boot }), ...(start && { start }) };
+}
+
+/** Parses a lock file: this format, or the bare PID line older versions wrote. */
+function parseLock(text: string): LockToken | undefined {
+  try {
+    const v = JSON.parse(text) as Partial<LockToken>;
+    if (typeof v.pid === 'number' && typeof v.token === 'string') return v as LockToken;
+  } catch {}
+  const pid = Number.parseInt(text.trim(), 10);
+  return Number.isInteger(pid) && pid > 0 ? { pid, token: '' } : undefined;
+}
+
+/** True while the process that wrote `lock` may still be running. */
+function lockHolderAlive(lock: LockToken): boolean {
+  // Same PID: it is this process only if the token is ours (an earlier PID 1 in a container is not).
+  if (lock.pid === process.pid) return lock.token === PROCESS_TOKEN;
+  if (!alive(lock.pid)) return false;
+  const boot = bootId();
+  if (lock.boot_id && boot && lock.boot_id !== boot) return false;
+  const start = startTicks(lock.pid);
+  if (lock.start && start && lock.start !== start) return false;
+  return true;
+}
+
 /** Takes the folder's lock (waiting for a live holder, taking over from a dead one); returns the release. */
 async function lock(root: string): Promise<() => Promise<void>> {
   await mkdir(root, { recursive: true });
   const file = join(root, LOCK);
   const deadline = Date.now() + LOCK_WAIT_MS;
+  const mine = `${JSON.stringify(myLock())}\n`;
   for (;;) {
     try {
-      await writeFile(file, `${process.pid}\n`, { flag: 'wx' });
+      await writeFile(file, mine, { flag: 'wx' });
       return () => rm(file, { force: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    const holder = Number.parseInt((await readFile(file, 'utf8').catch(() => '')).trim(), 10);
-    if (!alive(holder)) {
-      await rm(file, { force: true });
+    const text = await readFile(file, 'utf8').catch(() => '');
+    const holder = parseLock(text);
+    if (!holder || !lockHolderAlive(holder)) {
+      // Remove only the stale file we judged: another process may have replaced it meanwhile.
+      if ((await readFile(file, 'utf8').catch(() => '')) === text) await rm(file, { force: true });
       continue;
     }
     if (Date.now() > deadline)
-      throw new Error(`${root} is locked by process ${holder} (${file}); is another checker running?`);
+      throw new Error(`${root} is locked by process ${holder.pid} (${file}); is another checker running?`);
     await sleep(50);
   }
 }
 
 function alive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;
@@ -235,7 +305,7 @@ async function removeStaleTemps(root: string): Promise<void> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
   for (const e of entries) {
     if (!e.isFile() || !e.name.startsWith(TEMP_PREFIX)) continue;
-    const pid = Number.parseInt(e.name.slice(TEMP_PREFIX.length), 10);
-    if (!alive(pid)) await rm(join(e.parentPath, e.name), { force: true });
+    const [pid = '', token = ''] = e.name.slice(TEMP_PREFIX.length).split('-');
+    if (!lockHolderAlive({ pid: Number(pid), token })) await rm(join(e.parentPath, e.name), { force: true });
   }
 }
