@@ -74,6 +74,9 @@ describe('demo scenario, status data', () => {
     const down = of('medcenter', 'KodeksDirectDown');
     expect(down).toHaveLength(1);
     expect(down[0]!.resolved_at).toBeUndefined();
+    // Refused connections prove the server is up: its service is down, not its network (issue 17.6).
+    expect(down[0]!.diagnosis?.cause).toMatch(/^Сервер в сети, но служба ПК не принимает соединения/);
+    expect(down[0]!.diagnosis?.cause).not.toMatch(/недоступны/);
   });
 
   it('the state files say who is up now and the heartbeat says when', () => {
@@ -136,6 +139,14 @@ describe('demo scenario, site', () => {
       'docs/errors/KodeksDnsResolve',
     ])
       expect(existsSync(page(p)), p).toBe(true);
+    // «Медцентр» refuses connections: the network row works, the access row fails (issue 17.6).
+    const medcenter = readFileSync(page('status/medcenter'), 'utf8');
+    const row = (name: string) =>
+      new RegExp(
+        `<span>\\s*${name}\\s*(?:<span class="why">[^<]*</span>\\s*)?</span>\\s*<span class="state t-(\\w+)"`,
+      ).exec(medcenter)?.[1];
+    expect(row('Сеть')).toBe('ok');
+    expect(row('Доступ по адресу')).toBe('bad');
     const acme = readFileSync(page('status/acme'), 'utf8');
     expect(acme).toContain('Акме');
     // Private fields never reach the site.

@@ -78,7 +78,9 @@ describe('agent report → central agent probe', () => {
     expect(r).toMatchObject({ status: 'ok', code: 'OK' });
     expect(r.evidence).toMatchObject({ usb: 'present', usb_device_1: '0471:485d (ключ) Senselock SenseIV' });
     expect(alertSignals({ agent: r })).toMatchObject({ KodeksAgentSilent: 'ok', KodeksUsbKeyMissing: 'ok' });
-    expect(diagnose({ agent: r, kodeks_xml: xmlKeyMissing })?.rule).toBe('key_not_seen_by_kodeks');
+    expect(diagnose({ agent: r, kodeks_xml: xmlKeyMissing }).KodeksXmlSensLockStatus?.rule).toBe(
+      'key_not_seen_by_kodeks',
+    );
   });
 
   it('fresh, key absent: KodeksUsbKeyMissing; with the XML → check the USB forwarding (case 1)', async () => {
@@ -88,7 +90,7 @@ describe('agent report → central agent probe', () => {
       KodeksAgentSilent: 'ok',
       KodeksUsbKeyMissing: 'fail',
     });
-    const d = diagnose({ agent: r, kodeks_xml: xmlKeyMissing });
+    const d = diagnose({ agent: r, kodeks_xml: xmlKeyMissing }).KodeksXmlSensLockStatus;
     expect(d).toMatchObject({ rule: 'key_usb_absent', alert: 'KodeksXmlSensLockStatus' });
     expect(d?.hint).toMatch(/программу проброса USB/);
   });
@@ -102,7 +104,9 @@ describe('agent report → central agent probe', () => {
       KodeksAgentSilent: 'ok',
       KodeksUsbKeyMissing: 'unknown',
     });
-    expect(diagnose({ agent: r, kodeks_xml: xmlKeyMissing })?.rule).toBe('key_missing');
+    expect(diagnose({ agent: r, kodeks_xml: xmlKeyMissing }).KodeksXmlSensLockStatus?.rule).toBe(
+      'key_missing',
+    );
   });
 
   it('stale: a report older than max_age is KodeksAgentSilent', async () => {

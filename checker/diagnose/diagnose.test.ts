@@ -1,20 +1,37 @@
 import { describe, expect, it } from 'vitest';
+import type { AlertName } from '../alerts/names.ts';
 import type { CheckId, ProbeCode, ProbeResult } from '../probes/types.ts';
-import { alertSignals, componentStatuses, diagnose } from './index.ts';
+import { alertSignals, componentStatuses, diagnose, EXPLANATIONS, explain } from './index.ts';
 
-type Spec = Partial<Record<CheckId, 'ok' | 'unknown' | ProbeCode>>;
+/** 'ok', 'unknown', a failure code, or `HTTP_STATUS:500` (a failure with the HTTP status as evidence). */
+type Spec = Partial<Record<CheckId, string>>;
 
-/** Builds checks from a compact spec: 'ok', 'unknown', or a failure code. */
+/** Russian messages the probes give for these codes (what the state and the page would carry). */
+const MESSAGE: Partial<Record<string, string>> = {
+  CONN_REFUSED: 'Сервер отклонил соединение: порт закрыт.',
+  CONN_TIMEOUT: 'Не удалось установить соединение за отведённое время.',
+  TIMEOUT: 'Сервер не ответил за отведённое время.',
+  HTTP_STATUS: 'Сервер ответил с кодом 500, ожидался другой.',
+};
+
 function checks(spec: Spec): Partial<Record<CheckId, ProbeResult>> {
   return Object.fromEntries(
-    Object.entries(spec).map(([id, v]) => [
-      id,
-      v === 'ok'
-        ? { status: 'ok', code: 'OK', latencyMs: 1, message: 'ок' }
-        : v === 'unknown'
-          ? { status: 'unknown', code: 'ICMP_UNAVAILABLE', latencyMs: 0, message: 'неизвестно' }
-          : { status: 'fail', code: v, latencyMs: 1, message: 'сбой' },
-    ]),
+    Object.entries(spec).map(([id, v]) => {
+      if (v === 'ok') return [id, { status: 'ok', code: 'OK', latencyMs: 1, message: 'ок' }];
+      if (v === 'unknown')
+        return [id, { status: 'unknown', code: 'ICMP_UNAVAILABLE', latencyMs: 0, message: 'неизвестно' }];
+      const [code, status] = v!.split(':') as [ProbeCode, string | undefined];
+      return [
+        id,
+        {
+          status: 'fail',
+          code,
+          latencyMs: 1,
+          message: MESSAGE[code] ?? 'сбой',
+          ...(status ? { evidence: { http_status: Number(status) } } : {}),
+        },
+      ];
+    }),
   );
 }
 
@@ -29,173 +46,321 @@ const healthy: Spec = {
   agent: 'ok',
 };
 
-describe('diagnose', () => {
-  const cases: [string, Spec, string | undefined, string | undefined][] = [
-    ['everything works', healthy, undefined, undefined],
-    // Case 2: the hosting's DNS server is down, the installation answers by IP.
+const CLOUD = { hosting: 'Техэксперт.Облако' };
+
+describe('what the manager reads: each alert explains itself from the evidence (issue 17.6)', () => {
+  // [case, checks, facts, alert, rule, cause (golden), hint (golden)]
+  const golden: [string, Spec, { hosting?: string }, AlertName, string, string, string][] = [
+    [
+      'refused without an icmp probe: the host is up, the service is down (not «сеть недоступна»)',
+      { tcp: 'CONN_REFUSED', http: 'CONN_REFUSED', http_ip: 'CONN_REFUSED' },
+      {},
+      'KodeksDirectDown',
+      'service_down',
+      'Сервер в сети, но служба ПК не принимает соединения: порт закрыт (соединение отклонено и по IP-адресу, и по доменному имени).',
+      'Запустите или перезапустите службу Кодекс/Техэксперт (веб-сервер ПК) на сервере и проверьте, что она слушает свой порт.',
+    ],
+    [
+      'HTTP 500: the web server runs and answers with an error (no firewall hint)',
+      { icmp: 'ok', http: 'HTTP_STATUS:500', http_ip: 'HTTP_STATUS:500' },
+      {},
+      'KodeksDirectDown',
+      'server_error',
+      'Веб-сервер ПК отвечает по IP-адресу, но с ошибкой: код 500 — внутренняя ошибка сервера.',
+      'Служба ПК запущена, но отвечает ошибкой: посмотрите журнал веб-сервера ПК и страницу /admin, при необходимости перезапустите службу.',
+    ],
+    [
+      'HTTP 500 by name too: the proxy alert blames the server, with the code',
+      { icmp: 'ok', http: 'HTTP_STATUS:500', http_ip: 'HTTP_STATUS:500' },
+      {},
+      'KodeksBehindProxyDown',
+      'server_down',
+      'Установка не открывается по доменному адресу, потому что не отвечает сам сервер ПК: по IP-адресу код 500 — внутренняя ошибка сервера.',
+      'Служба ПК запущена, но отвечает ошибкой: посмотрите журнал веб-сервера ПК и страницу /admin, при необходимости перезапустите службу.',
+    ],
+    [
+      'the port accepts TCP, HTTP never answers: a hung service (no firewall hint)',
+      { icmp: 'ok', tcp: 'ok', http: 'TIMEOUT', http_ip: 'TIMEOUT' },
+      {},
+      'KodeksDirectDown',
+      'no_http_answer',
+      'Порт ПК открыт, но веб-сервер не отвечает на запросы: соединение устанавливается, ответа нет.',
+      'Служба ПК, вероятно, зависла или перегружена: проверьте загрузку сервера и перезапустите службу ПК.',
+    ],
+    [
+      'NXDOMAIN on-premise: the name is missing, the client’s domain is to check (no hosting support)',
+      { dns: 'DNS_NXDOMAIN', http: 'DNS_NXDOMAIN', http_ip: 'ok' },
+      {},
+      'KodeksDnsResolve',
+      'dns_nxdomain',
+      'Доменное имя установки не найдено: DNS отвечает, что такого имени нет (NXDOMAIN); по IP-адресу установка доступна.',
+      'Проверьте, не истёк ли срок регистрации домена и на месте ли запись имени у регистратора или DNS-провайдера клиента.',
+    ],
+    [
+      'NXDOMAIN at a hosting: its support, by name',
+      { dns: 'DNS_NXDOMAIN', http: 'DNS_NXDOMAIN' },
+      CLOUD,
+      'KodeksDnsResolve',
+      'dns_nxdomain',
+      'Доменное имя установки не найдено: DNS отвечает, что такого имени нет (NXDOMAIN).',
+      'Именем, вероятно, управляет хостинг «Техэксперт.Облако»: сообщите в его поддержку, что имя пропало из DNS.',
+    ],
+    [
+      'case 2: the hosting’s DNS is silent, the IP answers',
+      { dns: 'DNS_SERVFAIL', http: 'DNS_SERVFAIL', http_ip: 'ok' },
+      CLOUD,
+      'KodeksDnsResolve',
+      'dns_down_ip_ok',
+      'DNS не отвечает, установка доступна по IP-адресу.',
+      'Имя установки не разрешается: вероятен сбой DNS у хостинга «Техэксперт.Облако» — обратитесь в его поддержку.',
+    ],
+    [
+      'DNS silent on-premise: no hosting to blame',
+      { dns: 'DNS_TIMEOUT', http: 'DNS_TIMEOUT', http_ip: 'ok' },
+      {},
+      'KodeksDnsResolve',
+      'dns_down_ip_ok',
+      'DNS не отвечает, установка доступна по IP-адресу.',
+      'Имя установки не разрешается: проверьте DNS-серверы, обслуживающие домен (у регистратора или DNS-провайдера клиента).',
+    ],
+    [
+      'nothing answers, no icmp probe: the server or its network',
+      { http: 'CONN_TIMEOUT', http_ip: 'CONN_TIMEOUT' },
+      {},
+      'KodeksDirectDown',
+      'host_down',
+      'Сервер или его сеть недоступны: нет ответа ни по IP-адресу, ни по доменному имени.',
+      'Проверьте, включён ли сервер и работает ли канал связи до него. Сервер стоит у клиента: узнайте у его администратора, не было ли работ, отключения питания или сбоя канала.',
+    ],
+    [
+      'nothing answers, ping neither, at a hosting',
+      { icmp: 'ICMP_LOSS', http: 'CONN_TIMEOUT', http_ip: 'CONN_TIMEOUT' },
+      CLOUD,
+      'KodeksIcmp',
+      'host_down',
+      'Сервер или его сеть недоступны: нет ответа ни на ping, ни по IP-адресу, ни по доменному имени.',
+      'Проверьте, включён ли сервер и работает ли канал связи до него. Установка на хостинге «Техэксперт.Облако»: сравните с другими его установками и при необходимости обратитесь в его поддержку.',
+    ],
+    [
+      'ping answers, the port drops packets: here the firewall is the likely cause',
+      { icmp: 'ok', tcp: 'CONN_TIMEOUT', http: 'CONN_TIMEOUT' },
+      {},
+      'KodeksDirectDown',
+      'port_filtered',
+      'Сервер отвечает на ping, но порт ПК не принимает соединения: ответа нет, пакеты отбрасываются.',
+      'Порт, вероятно, закрыт межсетевым экраном или не проброшен до сервера; если с ним всё в порядке — проверьте, запущена ли служба ПК.',
+    ],
+    [
+      'the direct path is closed while the name works',
+      { ...healthy, http_ip: 'CONN_TIMEOUT', tcp: 'CONN_TIMEOUT' },
+      {},
+      'KodeksDirectDown',
+      'direct_blocked',
+      'По IP-адресу сервер не отвечает (соединение не устанавливается), хотя по доменному имени установка открывается.',
+      'Проверьте межсетевой экран и проброс порта до сервера: прямой путь закрыт, а прокси, видимо, ходит к серверу другим путём.',
+    ],
+    [
+      'proxy answers 502 while the server answers by IP',
+      { ...healthy, http: 'HTTP_STATUS:502' },
+      CLOUD,
+      'KodeksBehindProxyDown',
+      'proxy_down',
+      'Прокси или балансировщик не пропускает запросы: по IP-адресу сервер ПК отвечает, по доменному имени — нет (код 502 — прокси не получил ответа от сервера ПК).',
+      'Проверьте обратный прокси (nginx или балансировщик перед сервером ПК), его сертификат и правила для этого имени. Прокси стоит у хостинга «Техэксперт.Облако» — обратитесь в его поддержку.',
+    ],
+  ];
+
+  it.each(golden)('%s', (_name, spec, facts, alert, rule, cause, hint) => {
+    const d = diagnose(checks(spec), facts)[alert];
+    expect(d).toMatchObject({ alert, rule });
+    expect(d?.cause).toBe(cause);
+    expect(d?.hint).toBe(hint);
+  });
+
+  it('a refusal never reads as a dead network, an answer never gets the firewall hint', () => {
+    const refused = diagnose(checks({ tcp: 'CONN_REFUSED', http: 'CONN_REFUSED', http_ip: 'CONN_REFUSED' }));
+    const error = diagnose(checks({ http: 'HTTP_STATUS:500', http_ip: 'HTTP_STATUS:500' }));
+    const hung = diagnose(checks({ tcp: 'ok', http: 'TIMEOUT', http_ip: 'TIMEOUT' }));
+    for (const d of [...Object.values(refused), ...Object.values(error), ...Object.values(hung)]) {
+      expect(d?.cause).not.toMatch(/сеть недоступн/);
+      expect(`${d?.cause} ${d?.hint}`).not.toMatch(/брандмауэр|межсетев/);
+    }
+  });
+
+  it('no hosting, no «поддержка хостинга» anywhere', () => {
+    const specs: Spec[] = [
+      { dns: 'DNS_NXDOMAIN', http: 'DNS_NXDOMAIN', http_ip: 'ok' },
+      { dns: 'DNS_SERVFAIL', http: 'DNS_SERVFAIL' },
+      { icmp: 'ICMP_LOSS', http: 'CONN_TIMEOUT', http_ip: 'CONN_TIMEOUT' },
+      { ...healthy, http: 'HTTP_STATUS:502' },
+    ];
+    for (const spec of specs)
+      for (const d of Object.values(diagnose(checks(spec))))
+        expect(`${d?.cause} ${d?.hint}`).not.toMatch(/хостинг/);
+  });
+
+  it('case 2 offers the IP workaround but never an address', () => {
+    const d = diagnose(checks({ dns: 'DNS_SERVFAIL', http: 'DNS_SERVFAIL', http_ip: 'ok' }), CLOUD);
+    expect(d.KodeksDnsResolve?.workaround).toMatch(/по её IP-адресу/);
+    expect(d.KodeksBehindProxyDown?.workaround).toMatch(/по её IP-адресу/);
+    expect(JSON.stringify(d)).not.toMatch(/\d+\.\d+\.\d+\.\d+/);
+  });
+});
+
+describe('one diagnosis per alert, never one pasted into all (issue 17.5)', () => {
+  it('«Агент молчит» is about the agent even while the key is missing', () => {
+    const d = diagnose(checks({ ...healthy, kodeks_xml: 'KEY_MISSING', agent: 'AGENT_STALE' }));
+    expect(d.KodeksAgentSilent).toMatchObject({ alert: 'KodeksAgentSilent', rule: 'agent_silent' });
+    expect(d.KodeksAgentSilent?.cause).toBe(
+      'Агент на сервере давно не присылал отчёт: наличие ключа SenseLock на USB не отслеживается.',
+    );
+    expect(d.KodeksXmlSensLockStatus).toMatchObject({ rule: 'key_missing' });
+    expect(d.KodeksAgentSilent?.cause).not.toMatch(/не видит ключ/);
+  });
+
+  it('the proxy alert has its own cause while the direct path fails too', () => {
+    const d = diagnose(checks({ icmp: 'ok', http: 'CONN_REFUSED', http_ip: 'CONN_REFUSED' }));
+    expect(d.KodeksDirectDown?.rule).toBe('service_down');
+    expect(d.KodeksBehindProxyDown).toMatchObject({ alert: 'KodeksBehindProxyDown', rule: 'server_down' });
+    expect(d.KodeksBehindProxyDown?.cause).toBe(
+      'Установка не открывается по доменному адресу, потому что не отвечает сам сервер ПК: по IP-адресу соединение отклонено: порт закрыт.',
+    );
+  });
+
+  it('every failing alert gets its own, and only failing alerts get one', () => {
+    const spec: Spec = { ...healthy, icmp: 'ICMP_LOSS', tls: 'TLS_EXPIRING', agent: 'AGENT_MISSING' };
+    const d = diagnose(checks(spec));
+    expect(Object.keys(d).sort()).toEqual(['KodeksAgentSilent', 'KodeksIcmp', 'KodeksTlsCertExpiring']);
+    for (const [alert, x] of Object.entries(d)) expect(x?.alert).toBe(alert);
+    expect(d.KodeksIcmp?.rule).toBe('icmp_blocked');
+  });
+
+  it('every alert with an explanation always finds a case (the last one matches anything)', () => {
+    for (const [alert, cases] of Object.entries(EXPLANATIONS)) {
+      const d = explain(alert as AlertName, {});
+      expect(d?.rule, alert).toBe(cases?.at(-1)?.id);
+      expect(d?.cause).toMatch(/[А-Яа-я]/);
+      expect(d?.hint).toMatch(/[А-Яа-я]/);
+    }
+  });
+});
+
+describe('diagnose, case by case', () => {
+  const cases: [string, Spec, AlertName, string][] = [
     [
       'DNS fails, IP answers (case 2)',
-      {
-        ...healthy,
-        dns: 'DNS_SERVFAIL',
-        http: 'DNS_SERVFAIL',
-        tls: 'DNS_SERVFAIL',
-        kodeks_xml: 'DNS_SERVFAIL',
-      },
-      'dns_down_ip_ok',
+      { ...healthy, dns: 'DNS_SERVFAIL', http: 'DNS_SERVFAIL', tls: 'DNS_SERVFAIL' },
       'KodeksDnsResolve',
+      'dns_down_ip_ok',
     ],
     [
       'DNS check fails, only ping answers',
       { dns: 'DNS_TIMEOUT', icmp: 'ok' },
-      'dns_down_ip_ok',
       'KodeksDnsResolve',
+      'dns_down',
     ],
     [
       'request by domain fails on DNS without a dns check',
       { http: 'DNS_NXDOMAIN', http_ip: 'ok' },
-      'dns_down_ip_ok',
-      'KodeksDnsResolve',
+      'KodeksBehindProxyDown',
+      'name_unresolved',
     ],
-    [
-      'DNS fails and nothing else is known',
-      { dns: 'DNS_NXDOMAIN', http: 'DNS_NXDOMAIN' },
-      'dns_down',
-      'KodeksDnsResolve',
-    ],
-    [
-      'no ping, no HTTP by IP, no HTTP by name',
-      {
-        ...healthy,
-        icmp: 'ICMP_LOSS',
-        http_ip: 'CONN_TIMEOUT',
-        tcp: 'CONN_TIMEOUT',
-        http: 'CONN_TIMEOUT',
-        tls: 'CONN_TIMEOUT',
-        kodeks_xml: 'CONN_TIMEOUT',
-      },
-      'host_down',
-      'KodeksIcmp',
-    ],
-    [
-      'host down where ICMP is not observable',
-      { ...healthy, icmp: 'unknown', http_ip: 'CONN_TIMEOUT', http: 'TIMEOUT' },
-      'host_down',
-      'KodeksDirectDown',
-    ],
+    ['DNS: no address record', { dns: 'DNS_NODATA', http: 'DNS_NODATA' }, 'KodeksDnsResolve', 'dns_nodata'],
     [
       'host down even though DNS also fails',
-      { ...healthy, icmp: 'ICMP_LOSS', http_ip: 'CONN_TIMEOUT', http: 'DNS_SERVFAIL', dns: 'DNS_SERVFAIL' },
-      'host_down',
+      { icmp: 'ICMP_LOSS', http_ip: 'CONN_TIMEOUT', http: 'DNS_SERVFAIL', dns: 'DNS_SERVFAIL' },
       'KodeksIcmp',
+      'host_down',
     ],
     [
-      'ping answers, but the web server refuses by name and by IP: the Kodeks service',
-      {
-        ...healthy,
-        http: 'CONN_REFUSED',
-        http_ip: 'CONN_REFUSED',
-        tcp: 'CONN_REFUSED',
-        kodeks_xml: 'CONN_REFUSED',
-      },
-      'service_down',
+      'direct path refused, the name works',
+      { ...healthy, http_ip: 'CONN_REFUSED' },
       'KodeksDirectDown',
+      'direct_refused_name_ok',
     ],
     [
-      'HTTP by name fails, by IP works: proxy',
-      { ...healthy, http: 'HTTP_STATUS' },
-      'proxy_down',
-      'KodeksBehindProxyDown',
+      'direct silent, the proxy accepts and gets nothing',
+      { http_ip: 'CONN_TIMEOUT', http: 'TIMEOUT' },
+      'KodeksDirectDown',
+      'direct_silent',
     ],
+    ['TLS broken by IP', { http_ip: 'TLS_ERROR' }, 'KodeksDirectDown', 'direct_protocol'],
     [
       'HTTP by name fails, no IP configured',
       { http: 'CONN_REFUSED', dns: 'ok' },
-      'access_down',
       'KodeksBehindProxyDown',
+      'access_down',
     ],
-    // Case 1: the USB-over-network software's licence expired.
     [
       'key missing in XML, agent: not on USB (case 1)',
       { ...healthy, kodeks_xml: 'KEY_MISSING', agent: 'USB_KEY_ABSENT' },
-      'key_usb_absent',
       'KodeksXmlSensLockStatus',
+      'key_usb_absent',
+    ],
+    [
+      'case 1 from the agent’s side: the same cause',
+      { ...healthy, kodeks_xml: 'KEY_MISSING', agent: 'USB_KEY_ABSENT' },
+      'KodeksUsbKeyMissing',
+      'key_usb_absent',
     ],
     [
       'key missing in XML, agent sees it on USB',
       { ...healthy, kodeks_xml: 'KEY_MISSING' },
+      'KodeksXmlSensLockStatus',
       'key_not_seen_by_kodeks',
-      'KodeksXmlSensLockStatus',
-    ],
-    [
-      'key missing in XML, agent silent',
-      { ...healthy, kodeks_xml: 'KEY_MISSING', agent: 'AGENT_STALE' },
-      'key_missing',
-      'KodeksXmlSensLockStatus',
     ],
     [
       'key missing in XML, no agent',
       { http: 'ok', kodeks_xml: 'KEY_MISSING' },
-      'key_missing',
       'KodeksXmlSensLockStatus',
+      'key_missing',
     ],
     [
       'agent: key not on USB, XML still fine',
       { ...healthy, agent: 'USB_KEY_ABSENT' },
-      'usb_key_absent',
       'KodeksUsbKeyMissing',
+      'usb_key_absent_kodeks_ok',
     ],
     [
       'XML status unreadable',
       { ...healthy, kodeks_xml: 'XML_INVALID' },
-      'xml_unavailable',
       'KodeksXmlStatusUnavailable',
-    ],
-    ['TLS expired', { ...healthy, tls: 'TLS_EXPIRED' }, 'tls_expired', 'KodeksTlsCertExpiring'],
-    ['TLS expiring', { ...healthy, tls: 'TLS_EXPIRING' }, 'tls_expiring', 'KodeksTlsCertExpiring'],
-    ['TLS wrong host', { ...healthy, tls: 'TLS_HOSTNAME' }, 'tls_invalid', 'KodeksTlsCertExpiring'],
-    [
-      'key missing beats TLS expiring',
-      { ...healthy, tls: 'TLS_EXPIRING', kodeks_xml: 'KEY_MISSING' },
-      'key_not_seen_by_kodeks',
-      'KodeksXmlSensLockStatus',
+      'xml_invalid',
     ],
     [
-      'proxy down beats key state',
-      { ...healthy, http: 'HTTP_STATUS', kodeks_xml: 'HTTP_STATUS' },
-      'proxy_down',
-      'KodeksBehindProxyDown',
+      'XML status not there',
+      { ...healthy, kodeks_xml: 'XML_NOT_FOUND' },
+      'KodeksXmlStatusUnavailable',
+      'xml_not_found',
     ],
-    ['agent silent alone', { ...healthy, agent: 'AGENT_MISSING' }, 'agent_silent', 'KodeksAgentSilent'],
-    ['ping blocked, server works', { ...healthy, icmp: 'ICMP_LOSS' }, 'icmp_blocked', 'KodeksIcmp'],
-    ['only ping configured, fails', { icmp: 'ICMP_LOSS' }, 'icmp_down', 'KodeksIcmp'],
     [
-      'direct path closed, proxy works',
-      { ...healthy, http_ip: 'CONN_REFUSED' },
-      'direct_down',
-      'KodeksDirectDown',
+      'XML status with the server refusing',
+      { kodeks_xml: 'CONN_REFUSED' },
+      'KodeksXmlStatusUnavailable',
+      'xml_unavailable',
     ],
-    ['unknown checks blame nobody', { icmp: 'unknown', agent: 'unknown' }, undefined, undefined],
+    ['TLS expired', { ...healthy, tls: 'TLS_EXPIRED' }, 'KodeksTlsCertExpiring', 'tls_expired'],
+    ['TLS expiring', { ...healthy, tls: 'TLS_EXPIRING' }, 'KodeksTlsCertExpiring', 'tls_expiring'],
+    ['TLS wrong host', { ...healthy, tls: 'TLS_HOSTNAME' }, 'KodeksTlsCertExpiring', 'tls_invalid'],
+    ['agent never reported', { ...healthy, agent: 'AGENT_MISSING' }, 'KodeksAgentSilent', 'agent_missing'],
+    ['agent report refused', { ...healthy, agent: 'AGENT_INVALID' }, 'KodeksAgentSilent', 'agent_invalid'],
+    ['ping blocked, server works', { ...healthy, icmp: 'ICMP_LOSS' }, 'KodeksIcmp', 'icmp_blocked'],
+    ['only ping configured, fails', { icmp: 'ICMP_LOSS' }, 'KodeksIcmp', 'icmp_down'],
   ];
-  it.each(cases)('%s', (_name, spec, rule, alert) => {
-    const d = diagnose(checks(spec));
+  it.each(cases)('%s', (_name, spec, alert, rule) => {
+    const d = diagnose(checks(spec))[alert];
     expect(d?.rule).toBe(rule);
-    expect(d?.alert).toBe(alert);
-    if (d) {
-      expect(d.cause).toMatch(/[А-Яа-я]/);
-      expect(d.hint).toMatch(/[А-Яа-я]/);
-    }
+    expect(d?.cause).toMatch(/[А-Яа-я]/);
+    expect(d?.hint).toMatch(/[А-Яа-я]/);
   });
 
-  it('case 2 says what the product promises, with the IP workaround but no address', () => {
-    const d = diagnose(checks({ dns: 'DNS_SERVFAIL', http: 'DNS_SERVFAIL', http_ip: 'ok' }));
-    expect(d?.cause).toBe('DNS не отвечает, установка доступна по IP-адресу.');
-    expect(d?.workaround).toMatch(/по её IP-адресу/);
-    expect(JSON.stringify(d)).not.toMatch(/\d+\.\d+\.\d+\.\d+/);
+  it('unknown checks blame nobody', () => {
+    expect(diagnose(checks({ icmp: 'unknown', agent: 'unknown' }))).toEqual({});
   });
 
   it('case 1 points at the USB forwarding software and its licence', () => {
     const d = diagnose(checks({ http: 'ok', kodeks_xml: 'KEY_MISSING', agent: 'USB_KEY_ABSENT' }));
-    expect(d?.hint).toMatch(/проброса USB.*лицензии/);
+    expect(d.KodeksXmlSensLockStatus?.hint).toMatch(/проброса USB.*лицензии/);
   });
 });
 
@@ -234,25 +399,52 @@ describe('alertSignals', () => {
     ],
     ['USB absent', { agent: 'USB_KEY_ABSENT' }, { KodeksAgentSilent: 'ok', KodeksUsbKeyMissing: 'fail' }],
     ['ICMP unknown raises nothing', { icmp: 'unknown' }, { KodeksIcmp: 'unknown' }],
+    [
+      'a certificate that could not be fetched is not known to be bad',
+      { tls: 'CONN_REFUSED' },
+      { KodeksTlsCertExpiring: 'unknown' },
+    ],
+    ['a bad certificate fails', { tls: 'TLS_UNTRUSTED' }, { KodeksTlsCertExpiring: 'fail' }],
   ];
   it.each(cases)('%s', (_name, spec, expected) => {
     expect(alertSignals(checks(spec))).toEqual(expected);
   });
 });
 
-describe('componentStatuses', () => {
-  it('folds checks into status-page rows; an unobservable check does not hide a good one', () => {
+describe('componentStatuses: the rows of the public page follow the evidence', () => {
+  const rows = (spec: Spec) =>
+    Object.fromEntries(Object.entries(componentStatuses(checks(spec))).map(([c, r]) => [c, r?.status]));
+
+  it('a refused connection: «Сеть — работает», «Доступ — сбой» (not «Сеть — Сбой»)', () => {
+    const r = componentStatuses(
+      checks({ tcp: 'CONN_REFUSED', http_ip: 'CONN_REFUSED', http: 'CONN_REFUSED' }),
+    );
+    expect(r.network).toEqual({ status: 'ok', message: 'Сервер доступен по сети.' });
+    expect(r.access).toEqual({ status: 'fail', message: 'Сервер отклонил соединение: порт закрыт.' });
+  });
+
+  it('an HTTP error by IP and a hung port are the service, silence is the network', () => {
+    expect(rows({ http_ip: 'HTTP_STATUS:500' })).toEqual({ network: 'ok', access: 'fail' });
+    expect(rows({ tcp: 'ok', http_ip: 'TIMEOUT' })).toEqual({ network: 'ok', access: 'fail' });
+    expect(rows({ icmp: 'ICMP_LOSS', http_ip: 'CONN_TIMEOUT' })).toEqual({ network: 'fail' });
+  });
+
+  it('a certificate or key state that could not be read is unknown, not a failure', () => {
+    expect(rows({ tls: 'CONN_REFUSED', kodeks_xml: 'CONN_REFUSED' })).toEqual({
+      tls: 'unknown',
+      license: 'unknown',
+    });
+    expect(rows({ tls: 'TLS_EXPIRED', kodeks_xml: 'KEY_MISSING' })).toEqual({ tls: 'fail', license: 'fail' });
+  });
+
+  it('an unobservable check does not hide a good one', () => {
     expect(
-      componentStatuses(
-        checks({ icmp: 'unknown', http_ip: 'ok', http: 'HTTP_STATUS', dns: 'ok', agent: 'unknown' }),
-      ),
-    ).toEqual({ network: 'ok', access: 'fail', dns: 'ok', agent: 'unknown' });
-    expect(
-      componentStatuses(checks({ icmp: 'ok', tcp: 'CONN_REFUSED', kodeks_xml: 'KEY_MISSING', tls: 'ok' })),
+      rows({ icmp: 'unknown', http_ip: 'ok', http: 'HTTP_STATUS:502', dns: 'ok', agent: 'unknown' }),
     ).toEqual({
-      network: 'fail',
-      license: 'fail',
-      tls: 'ok',
+      network: 'ok',
+      access: 'fail',
+      dns: 'ok',
+      agent: 'unknown',
     });
   });
 });

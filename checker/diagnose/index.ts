@@ -1,20 +1,61 @@
-import type { InstallationResults } from '../probing/types.ts';
+import type { AlertName } from '../alerts/names.ts';
 import type { Diagnosis } from '../status/schema.ts';
-import { RULES, view } from './rules.ts';
+import { type Checks, type InstallationFacts, view } from './evidence.ts';
+import type { Case } from './explain.ts';
+import { AGENT_CASES, USB_KEY_CASES, XML_KEY_CASES, XML_STATUS_CASES } from './explain-licence.ts';
+import { DIRECT_CASES, DNS_CASES, ICMP_CASES, PROXY_CASES } from './explain-network.ts';
+import { TLS_CASES } from './explain-tls.ts';
+import { alertSignals } from './signals.ts';
 
-export { RULES } from './rules.ts';
-export { alertSignals, CHECK_COMPONENT, componentStatuses } from './signals.ts';
+export type { InstallationFacts } from './evidence.ts';
+export {
+  alertSignals,
+  CHECK_COMPONENT,
+  type ComponentReading,
+  checkComponents,
+  componentStatuses,
+} from './signals.ts';
 
 /**
- * The probable cause of an installation's trouble from one run's results: the first matching rule of
- * RULES, or undefined when nothing failed. Pure.
+ * The cases of each alert's cause, most specific first; the last case of each list always matches, so an
+ * alert that fails always carries an explanation of its own.
  */
-export function diagnose(checks: InstallationResults['checks']): Diagnosis | undefined {
-  const v = view(checks);
-  for (const rule of RULES) {
-    if (!rule.when(v)) continue;
-    const d = typeof rule.diagnosis === 'function' ? rule.diagnosis(v) : rule.diagnosis;
-    return { rule: rule.id, ...d };
+export const EXPLANATIONS: Partial<Record<AlertName, readonly Case[]>> = {
+  KodeksIcmp: ICMP_CASES,
+  KodeksDirectDown: DIRECT_CASES,
+  KodeksDnsResolve: DNS_CASES,
+  KodeksBehindProxyDown: PROXY_CASES,
+  KodeksTlsCertExpiring: TLS_CASES,
+  KodeksXmlStatusUnavailable: XML_STATUS_CASES,
+  KodeksXmlSensLockStatus: XML_KEY_CASES,
+  KodeksUsbKeyMissing: USB_KEY_CASES,
+  KodeksAgentSilent: AGENT_CASES,
+};
+
+/** The probable cause of one alert from one run's checks (also when it does not fail: for tests). */
+export function explain(
+  alert: AlertName,
+  checks: Checks,
+  facts: InstallationFacts = {},
+): Diagnosis | undefined {
+  const v = view(checks, facts);
+  const c = EXPLANATIONS[alert]?.find((x) => x.when(v));
+  return c ? { rule: c.id, alert, ...c.say(v) } : undefined;
+}
+
+/**
+ * The probable cause of every alert that fails in one run's results, each explaining itself. Pure.
+ */
+export function diagnose(
+  checks: Checks,
+  facts: InstallationFacts = {},
+): Partial<Record<AlertName, Diagnosis>> {
+  const out: Partial<Record<AlertName, Diagnosis>> = {};
+  const signals = alertSignals(checks);
+  for (const [alert, signal] of Object.entries(signals) as [AlertName, string][]) {
+    if (signal !== 'fail') continue;
+    const d = explain(alert, checks, facts);
+    if (d) out[alert] = d;
   }
-  return undefined;
+  return out;
 }

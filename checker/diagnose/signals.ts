@@ -1,13 +1,14 @@
 import type { AlertName, Component } from '../alerts/names.ts';
 import type { CheckId, ProbeResult, ProbeStatus } from '../probes/types.ts';
 import type { InstallationResults } from '../probing/types.ts';
+import { outcomeOf } from './evidence.ts';
 
 type Checks = InstallationResults['checks'];
 type Signal = 'fail' | 'ok' | 'unknown';
 
 const AGENT_SILENT = new Set(['AGENT_STALE', 'AGENT_MISSING', 'AGENT_INVALID']);
 
-/** Which check feeds which status-page component (shared facts). */
+/** Which status-page component a check speaks for first (shared facts). */
 export const CHECK_COMPONENT: Record<CheckId, Component> = {
   icmp: 'network',
   tcp: 'network',
@@ -31,7 +32,8 @@ export function alertSignals(checks: Checks): Partial<Record<AlertName, Signal>>
   if (direct.length > 0) out.KodeksDirectDown = worst(direct.map((r) => r.status));
   if (dns) out.KodeksDnsResolve = dns.status;
   if (http) out.KodeksBehindProxyDown = http.status;
-  if (tls) out.KodeksTlsCertExpiring = tls.status;
+  // A certificate that could not be fetched (no connection, no name) is not known to be bad.
+  if (tls) out.KodeksTlsCertExpiring = tls.status === 'fail' && !isTlsVerdict(tls) ? 'unknown' : tls.status;
   if (xml) {
     const keyMissing = xml.status === 'fail' && xml.code === 'KEY_MISSING';
     out.KodeksXmlStatusUnavailable = xml.status === 'fail' ? (keyMissing ? 'ok' : 'fail') : xml.status;
@@ -51,18 +53,64 @@ export function alertSignals(checks: Checks): Partial<Record<AlertName, Signal>>
   return out;
 }
 
+/** One status-page row as a check sees it. */
+export interface ComponentReading {
+  status: Signal;
+  /** Russian, public: what the row says (never addresses). */
+  message: string;
+}
+
 /**
- * Status per component: fail when any of its checks fails, else ok when any is ok, else unknown. (An
- * unobservable check, such as ping from a runner without ICMP, does not hide what the others saw.)
+ * The rows one check speaks for. A check by ip that got any answer from the host (a refusal, an HTTP error,
+ * an open port that never answers) proves the network works: the failure is the service's, so it is shown
+ * under «Доступ», not «Сеть». A certificate or key state that could not be read is unknown, not a failure.
  */
-export function componentStatuses(checks: Checks): Partial<Record<Component, Signal>> {
-  const out: Partial<Record<Component, Signal>> = {};
+export function checkComponents(id: CheckId, r: ProbeResult): [Component, ComponentReading][] {
+  const own = CHECK_COMPONENT[id];
+  const as = (status: Signal): [Component, ComponentReading][] => [[own, { status, message: r.message }]];
+  if (r.status !== 'fail') return as(r.status);
+  const outcome = outcomeOf(r);
+  switch (id) {
+    case 'tcp':
+    case 'http_ip':
+      if (outcome === 'dns') return [['dns', { status: 'fail', message: r.message }]];
+      if (outcome === 'silent' || outcome === 'unknown') return as('fail');
+      return [
+        ['network', { status: 'ok', message: 'Сервер доступен по сети.' }],
+        ['access', { status: 'fail', message: r.message }],
+      ];
+    case 'tls':
+      return as(isTlsVerdict(r) ? 'fail' : 'unknown');
+    case 'kodeks_xml':
+      return as(r.code === 'KEY_MISSING' ? 'fail' : 'unknown');
+    default:
+      return as('fail');
+  }
+}
+
+/**
+ * Status per component: fail when any of its readings fails, else ok when any is ok, else unknown (an
+ * unobservable check, such as ping from a runner without ICMP, does not hide what the others saw). The
+ * message is that of the first reading with the row's status.
+ */
+export function componentStatuses(checks: Checks): Partial<Record<Component, ComponentReading>> {
+  const out: Partial<Record<Component, ComponentReading>> = {};
   for (const [check, result] of Object.entries(checks) as [CheckId, ProbeResult | undefined][]) {
     if (!result) continue;
-    const c = CHECK_COMPONENT[check];
-    out[c] = out[c] === undefined ? result.status : worst([out[c], result.status]);
+    for (const [c, reading] of checkComponents(check, result)) {
+      const cur = out[c];
+      if (!cur || rank(reading.status) > rank(cur.status)) out[c] = reading;
+    }
   }
   return out;
+}
+
+function isTlsVerdict(r: ProbeResult): boolean {
+  return r.code.startsWith('TLS_');
+}
+
+function rank(s: Signal): number {
+  return s === 'fail' ? 2 : s === 'ok' ? 1 : 0;
 }
 
 function worst(statuses: ProbeStatus[]): Signal {

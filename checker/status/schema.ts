@@ -41,11 +41,11 @@ export const checkStateSchema = z.object({
   evidence: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
 });
 
-/** The probable cause of an installation's trouble, from `checker/diagnose`. */
+/** The probable cause of one alert of one installation, from `checker/diagnose`. */
 export const diagnosisSchema = z.object({
-  /** Machine-readable rule id, e.g. dns_down_ip_ok. */
+  /** Machine-readable id of the case that matched, e.g. dns_down_ip_ok. */
   rule: z.string(),
-  /** The alert this cause maps to. */
+  /** The alert it explains. */
   alert: alertName,
   /** Russian: the probable cause, e.g. «DNS не отвечает, установка доступна по IP-адресу». */
   cause: z.string(),
@@ -73,6 +73,8 @@ export const alertStateSchema = z.object({
   suppressed: z.boolean().default(false),
   /** Id of the open incident in incidents/<YYYY-MM>.json. */
   incident: z.string().optional(),
+  /** This alert's own probable cause, from the latest run in which it failed. */
+  diagnosis: diagnosisSchema.optional(),
 });
 
 /** One installation's current state. */
@@ -88,9 +90,7 @@ export const installationStateSchema = z.object({
   ),
   /** Last result per check. */
   checks: z.partialRecord(z.enum(CHECK_IDS), checkStateSchema),
-  /** Probable cause while something is wrong. */
-  diagnosis: diagnosisSchema.optional(),
-  /** Alert state machines. */
+  /** Alert state machines (each with its own probable cause). */
   alerts: z.partialRecord(alertName, alertStateSchema),
 });
 
@@ -203,7 +203,7 @@ export const incidentSchema = z.preprocess(
     hosting: z.string().optional(),
     /** Id shared by incidents that were announced in one grouped message. */
     group: z.string().optional(),
-    /** Probable cause at the time it fired. */
+    /** This alert's probable cause: the latest one while the incident was open. */
     diagnosis: diagnosisSchema.optional(),
     /** Whether the alert may be shown on the client's status page. */
     client_visible: z.boolean(),

@@ -138,13 +138,13 @@ export async function writeStatusFixture(dir: string, now: number): Promise<void
     access: 'Доменное имя не разрешается',
     dns: 'DNS-сервер хостинга не отвечает',
   });
-  dnsDown.diagnosis = {
+  const dnsDiagnosis = {
     rule: 'dns_down_ip_ok',
     alert: 'KodeksDnsResolve',
     cause: 'DNS не отвечает, установка доступна по IP-адресу',
     hint: 'MARKER-HINT-MANAGERS',
     workaround: 'Пока DNS не восстановлен, откройте ПК по IP-адресу из письма вашего менеджера.',
-  };
+  } as const;
   // A warning open for four months: its incident lives in an incidents/ month older than the 90 days read.
   const tlsSince = now - 120 * 86_400_000;
   const tlsExpiring = installation('degraded_performance', at, { tls: 'Сертификат истекает через 9 дней' });
@@ -216,7 +216,7 @@ export async function writeStatusFixture(dir: string, now: number): Promise<void
       fired_at: iso(sixAm + 10 * MIN),
       hosting: 'tekhexpert-cloud',
       group: 'g-1',
-      diagnosis: dnsDown.diagnosis,
+      diagnosis: dnsDiagnosis,
     }),
     inc({
       id: 'case2-outage-proxy',

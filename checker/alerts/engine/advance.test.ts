@@ -327,6 +327,56 @@ describe('alert engine sequences', () => {
     expect(after.state('beta/old')).toBeUndefined();
   });
 
+  it('each alert carries its own cause, in its state, its event and its incident (issue 17.5)', () => {
+    const dark = { ...OK, icmp: 'fail:ICMP_LOSS', http_ip: 'fail:CONN_TIMEOUT', http: 'fail:CONN_TIMEOUT' };
+    const sim = play([
+      { at: '2026-11-28T09:00:00Z', checks: { [A]: dark }, events: [] },
+      { at: '2026-11-28T09:05:00Z', checks: { [A]: dark }, events: ['firing KodeksIcmp acme/main'] },
+      {
+        // Ping is back, the port still drops packets: the held-back alert fires with what is known now.
+        at: '2026-11-28T09:10:00Z',
+        checks: { [A]: { ...dark, icmp: 'ok' } },
+        events: ['firing KodeksDirectDown acme/main', 'resolved KodeksIcmp acme/main'],
+      },
+    ]);
+    const fired = sim.last!.events.find((e) => e.kind === 'firing');
+    expect(fired?.kind === 'firing' && fired.diagnosis).toMatchObject({
+      alert: 'KodeksDirectDown',
+      rule: 'port_filtered',
+    });
+    const alerts = sim.state(A)!.alerts;
+    expect(alerts.KodeksDirectDown?.diagnosis?.rule).toBe('port_filtered');
+    expect(alerts.KodeksBehindProxyDown?.diagnosis).toMatchObject({
+      alert: 'KodeksBehindProxyDown',
+      rule: 'server_down',
+    });
+    const byAlert = Object.fromEntries(sim.incidents().map((i) => [i.alert, i.diagnosis]));
+    expect(byAlert.KodeksIcmp).toMatchObject({ alert: 'KodeksIcmp', rule: 'host_down' });
+    // Opened while held back (host down), it now says what it said when it was announced.
+    expect(byAlert.KodeksDirectDown).toMatchObject({ alert: 'KodeksDirectDown', rule: 'port_filtered' });
+    expect(byAlert.KodeksBehindProxyDown).toMatchObject({ alert: 'KodeksBehindProxyDown' });
+  });
+
+  it('the agent falling silent while the key is missing: two alerts, two causes', () => {
+    const sim = new Simulator(
+      configFrom(YAML.replace('kodeks_xml: {} }', 'kodeks_xml: {}, agent: {} }')),
+      catalog,
+    );
+    const bad = { ...OK, kodeks_xml: 'fail:KEY_MISSING', agent: 'fail:AGENT_STALE' };
+    // The agent alert fires at once (for: 1), the key alert on the second check.
+    const events = [
+      ...sim.run(runAt('2026-11-28T09:00:00Z', { [A]: bad })),
+      ...sim.run(runAt('2026-11-28T09:05:00Z', { [A]: bad })),
+    ];
+    const causes = Object.fromEntries(
+      events.flatMap((e) => (e.kind === 'firing' ? [[e.alert, e.diagnosis?.cause]] : [])),
+    );
+    expect(causes.KodeksAgentSilent).toBe(
+      'Агент на сервере давно не присылал отчёт: наличие ключа SenseLock на USB не отслеживается.',
+    );
+    expect(causes.KodeksXmlSensLockStatus).toBe('Сервер Кодекс не видит ключ SenseLock.');
+  });
+
   it('replaying a run changes nothing', () => {
     const sim = new Simulator(configFrom(YAML), catalog);
     sim.run(runAt('2026-11-28T09:00:00Z', { [A]: { ...OK, http: 'fail' } }));

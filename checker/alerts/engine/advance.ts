@@ -118,6 +118,7 @@ export function advance(input: EngineInput): EngineOutput {
       tz: inst.timezone ?? config.checker.timezone,
       windows: windowsOf(config, client.id, inst.id),
       networkOk: results.networkOk,
+      facts: inst.hosting ? { hosting: config.hostings[inst.hosting]?.title ?? inst.hosting } : {},
       catalog,
       rules,
       history,

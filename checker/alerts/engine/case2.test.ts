@@ -93,7 +93,12 @@ it('records the proxy alert as suppressed and the DNS incidents as one group', (
 it('showed a partial outage with the workaround while DNS was down', () => {
   // At 08:00, when the manager looked: partial (IP worked), not major; the workaround is in the state.
   expect(at0800?.overall).toBe('partial_outage');
-  expect(at0800?.diagnosis?.workaround).toMatch(/IP/);
+  expect(at0800?.alerts.KodeksDnsResolve?.diagnosis?.workaround).toMatch(/IP/);
+  // The held-back proxy alert explains itself by the name that does not resolve, not by another alert.
+  expect(at0800?.alerts.KodeksBehindProxyDown?.diagnosis).toMatchObject({
+    alert: 'KodeksBehindProxyDown',
+    rule: 'name_unresolved',
+  });
   expect(at0800?.alerts.KodeksBehindProxyDown).toMatchObject({ state: 'firing', suppressed: true });
   expect(sim.state('alfa/kodeks')?.overall).toBe('operational');
   const day = sim.day('alfa/kodeks', '2026-11-28')!;

@@ -4,7 +4,7 @@
  * Firing notifications are returned as candidates: the caller groups them per hosting before emitting.
  */
 import type { Config } from '../../config/schema.ts';
-import { CHECK_COMPONENT } from '../../diagnose/signals.ts';
+import type { ComponentReading, InstallationFacts } from '../../diagnose/index.ts';
 import type { CheckId } from '../../probes/types.ts';
 import { type Segment, segmentInterval, type Window } from '../../sla/accounting.ts';
 import { dayStart, localDay } from '../../sla/time.ts';
@@ -51,6 +51,8 @@ export interface InstallationStep {
   /** This installation's maintenance windows. */
   windows: readonly Window[];
   networkOk: boolean;
+  /** What the diagnosis may name about the installation (its hosting's title). */
+  facts: InstallationFacts;
   catalog: Catalog;
   rules: EngineRules;
   history: HistoryBook;
@@ -74,7 +76,7 @@ export function stepInstallation(s: InstallationStep): {
   const events: AlertEvent[] = [];
   const firing: FiringCandidate[] = [];
   const signals = s.rules.alertSignals(s.checks);
-  const diagnosis = s.rules.diagnose(s.checks);
+  const diagnoses = s.rules.diagnose(s.checks, s.facts);
   const alerts: Partial<Record<AlertName, AlertState>> = {};
   const clientAlerts = [...s.catalog.values()].filter((e) => e.probe !== 'checker').map((e) => e.alert);
   const order = parentsFirst(clientAlerts, (n) => s.catalog.get(n)?.suppressed_by ?? []);
@@ -94,6 +96,11 @@ export function stepInstallation(s: InstallationStep): {
       at,
     );
     const a: AlertState = { ...step.next };
+    const diagnosis = signals[name] === 'fail' ? diagnoses[name] : undefined;
+    // Each alert keeps its own cause, from the latest run in which it failed.
+    if (a.state === 'ok') delete a.diagnosis;
+    else if (diagnosis) a.diagnosis = diagnosis;
+    else if (before.diagnosis) a.diagnosis = before.diagnosis;
     const parentsActive = entry.suppressed_by.some((p) => (alerts[p]?.state ?? 'ok') !== 'ok');
     const target = {
       client: client.id,
@@ -112,7 +119,7 @@ export function stepInstallation(s: InstallationStep): {
         importance: entry.importance,
         started_at: a.since!,
         fired_at: at,
-        ...(diagnosis ? { diagnosis } : {}),
+        ...(a.diagnosis ? { diagnosis: a.diagnosis } : {}),
         client_visible: entry.client_visible,
         suppressed: parentsActive,
         maintenance: inMaintenance,
@@ -136,6 +143,12 @@ export function stepInstallation(s: InstallationStep): {
         });
       }
     }
+    if (a.state === 'firing' && a.incident && a.diagnosis) {
+      // The open incident says what is known now (the page shows it), not only what was known when it began.
+      const open = s.incidents.get(a.incident);
+      if (open && !sameDiagnosis(open.diagnosis, a.diagnosis))
+        s.incidents.patch(a.incident, { diagnosis: a.diagnosis });
+    }
     if (a.state === 'firing') {
       if (!a.notified_at && !parentsActive && !inMaintenance) {
         // Fires now: just crossed `for`, or its parent resolved while it still fails, or maintenance ended.
@@ -148,7 +161,7 @@ export function stepInstallation(s: InstallationStep): {
           importance: entry.importance,
           since: a.since ?? at,
           incident: a.incident ?? incidentId(a.since ?? at, client.id, inst.id, name),
-          ...(diagnosis ? { diagnosis } : {}),
+          ...(a.diagnosis ? { diagnosis: a.diagnosis } : {}),
         });
       } else if (a.notified_at && !inMaintenance && atMs - Date.parse(a.notified_at) >= s.remindEveryMs) {
         a.notified_at = at;
@@ -161,7 +174,7 @@ export function stepInstallation(s: InstallationStep): {
           since: a.since ?? at,
           at,
           incident: a.incident ?? '',
-          ...(diagnosis ? { diagnosis } : {}),
+          ...(a.diagnosis ? { diagnosis: a.diagnosis } : {}),
           ...(group ? { group } : {}),
         });
       } else if (!a.notified_at) a.suppressed = parentsActive;
@@ -170,9 +183,9 @@ export function stepInstallation(s: InstallationStep): {
     if (a.state !== 'ok' || a.fails > 0) alerts[name] = a;
   }
 
-  const componentStatuses = s.rules.componentStatuses(s.checks);
-  const failedComponents = (Object.keys(componentStatuses) as Component[]).filter(
-    (c) => componentStatuses[c] === 'fail',
+  const readings = s.rules.componentStatuses(s.checks);
+  const failedComponents = (Object.keys(readings) as Component[]).filter(
+    (c) => readings[c]?.status === 'fail',
   );
   const availability = availabilityAlerts(inst);
   s.history.countRun(client.id, inst.id, s.tz, atMs, {
@@ -189,9 +202,8 @@ export function stepInstallation(s: InstallationStep): {
       Object.values(s.checks).some((r) => r && r.status !== 'unknown'),
     ),
     checked_at: at,
-    components: componentsState(s, componentStatuses),
+    components: componentsState(s, readings),
     checks: checksState(s),
-    ...(diagnosis ? { diagnosis } : {}),
     alerts,
   };
   return { state, events, firing };
@@ -236,19 +248,26 @@ function checksState(s: InstallationStep): InstallationState['checks'] {
 
 function componentsState(
   s: InstallationStep,
-  statuses: Partial<Record<Component, 'ok' | 'fail' | 'unknown'>>,
+  readings: Partial<Record<Component, ComponentReading>>,
 ): InstallationState['components'] {
   const out: InstallationState['components'] = {};
-  for (const [c, status] of Object.entries(statuses) as [Component, 'ok' | 'fail' | 'unknown'][]) {
+  for (const [c, r] of Object.entries(readings) as [Component, ComponentReading][]) {
     const before = s.prev?.components[c];
-    const check = (Object.entries(s.checks) as [CheckId, NonNullable<Checks[CheckId]>][]).find(
-      ([id, r]) => CHECK_COMPONENT[id] === c && r.status === status,
-    );
     out[c] = {
-      status,
-      since: before && before.status === status ? before.since : s.at,
-      message: check?.[1].message ?? '',
+      status: r.status,
+      since: before && before.status === r.status ? before.since : s.at,
+      message: r.message,
     };
   }
   return out;
+}
+
+function sameDiagnosis(a: Diagnosis | undefined, b: Diagnosis): boolean {
+  return (
+    a !== undefined &&
+    a.rule === b.rule &&
+    a.cause === b.cause &&
+    a.hint === b.hint &&
+    a.workaround === b.workaround
+  );
 }

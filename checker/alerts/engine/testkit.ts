@@ -60,26 +60,29 @@ export const tableRules: EngineRules = {
     }
     return out;
   },
-  diagnose(checks): Diagnosis | undefined {
+  diagnose(checks) {
+    const out: Partial<Record<AlertName, Diagnosis>> = {};
     if (checks.dns?.status === 'fail' && checks.http_ip?.status === 'ok')
-      return {
+      out.KodeksDnsResolve = {
         rule: 'dns_down_ip_ok',
         alert: 'KodeksDnsResolve',
         cause: 'DNS не отвечает, установка доступна по IP-адресу',
         hint: 'Проверьте DNS-сервер хостинга',
         workaround: 'Откройте установку по IP-адресу',
       };
-    const failing = Object.entries(checks).find(([, r]) => r?.status === 'fail');
-    if (!failing) return undefined;
-    return { rule: `${failing[0]}_fail`, alert: 'KodeksBehindProxyDown', cause: 'Сбой', hint: 'Проверьте' };
+    for (const [alert, signal] of Object.entries(this.alertSignals(checks)) as [AlertName, Signal][])
+      if (signal === 'fail' && !out[alert])
+        out[alert] = { rule: `${alert}_fail`, alert, cause: 'Сбой', hint: 'Проверьте' };
+    return out;
   },
   componentStatuses(checks) {
-    const out: Partial<Record<Component, Signal>> = {};
+    const out: Partial<Record<Component, { status: Signal; message: string }>> = {};
     for (const [id, r] of Object.entries(checks) as [CheckId, ProbeResult][]) {
       const c = CHECK_COMPONENT[id];
-      const cur = out[c];
-      out[c] =
+      const cur = out[c]?.status;
+      const status =
         cur === 'fail' || r.status === 'fail' ? 'fail' : cur === 'ok' || r.status === 'ok' ? 'ok' : 'unknown';
+      out[c] = { status, message: r.message };
     }
     return out;
   },

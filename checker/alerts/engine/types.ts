@@ -3,6 +3,7 @@
  * diagnosis) and what it returns (the next status data and the events for the notifier).
  */
 import type { Config } from '../../config/schema.ts';
+import type { ComponentReading, InstallationFacts } from '../../diagnose/index.ts';
 import type { CheckId, ProbeResult } from '../../probes/types.ts';
 import type { RunResults } from '../../probing/types.ts';
 import type { ClientState, Diagnosis, Heartbeat, HistoryMonth, IncidentMonth } from '../../status/schema.ts';
@@ -20,10 +21,10 @@ export type Signal = 'ok' | 'fail' | 'unknown';
 export interface EngineRules {
   /** Which alerts the checks raise (fail), clear (ok) or say nothing about (unknown). */
   alertSignals(checks: Checks): Partial<Record<AlertName, Signal>>;
-  /** The probable cause of the trouble, if any. */
-  diagnose(checks: Checks): Diagnosis | undefined;
-  /** Worst status per component. */
-  componentStatuses(checks: Checks): Partial<Record<Component, Signal>>;
+  /** The probable cause of each alert that fails, each explaining itself. */
+  diagnose(checks: Checks, facts: InstallationFacts): Partial<Record<AlertName, Diagnosis>>;
+  /** Worst status per status-page component, with what the row says. */
+  componentStatuses(checks: Checks): Partial<Record<Component, ComponentReading>>;
 }
 
 /** The status data the engine works on, as parsed files. */

@@ -1,0 +1,175 @@
+/**
+ * What one run's checks prove about an installation, read the way a technician would: a refused connection
+ * proves the host is up and nothing listens on the port; a connection that opens and then gets no HTTP
+ * answer proves the port is open; an HTTP error code proves the web server runs; only silence (timeouts, no
+ * route) leaves the host itself in doubt. The explanations in explain-*.ts are written over this view.
+ */
+import type { CheckId, ProbeResult } from '../probes/types.ts';
+
+/** Results of one installation's checks in a run. */
+export type Checks = Partial<Record<CheckId, ProbeResult>>;
+
+/** Facts about the installation the explanations may name (never addresses). */
+export interface InstallationFacts {
+  /** The hosting's public title, when the installation runs at one. */
+  hosting?: string;
+}
+
+/** What one check of a path (tcp, http, http_ip) saw, in the terms the explanations need. */
+export type PathOutcome =
+  | 'ok'
+  /** No sign of the host: the connection timed out or there is no route. */
+  | 'silent'
+  /** The host answered the connection with a refusal: nothing listens on the port. */
+  | 'refused'
+  /** A connection was made and then broken by the other side. */
+  | 'reset'
+  /** The connection opened, but no HTTP answer came in time. */
+  | 'no_answer'
+  /** The web server answered with a status code that is not expected. */
+  | 'http_status'
+  /** The web server answered, but the exchange failed (TLS handshake, redirect loop, oversized body …). */
+  | 'protocol'
+  /** The name did not resolve. */
+  | 'dns'
+  /** The check could not be made from here (unknown) or failed for a reason of its own. */
+  | 'unknown';
+
+const SILENT = new Set(['CONN_TIMEOUT', 'HOST_UNREACHABLE']);
+const PROTOCOL = new Set([
+  'HTTP_REDIRECT_LOOP',
+  'HTTP_BODY_TOO_LARGE',
+  'HTTP_ERROR',
+  'TLS_ERROR',
+  'TLS_EXPIRED',
+  'TLS_EXPIRING',
+  'TLS_NOT_YET_VALID',
+  'TLS_HOSTNAME',
+  'TLS_UNTRUSTED',
+]);
+
+/** Classifies one check's result. */
+export function outcomeOf(r: ProbeResult | undefined): PathOutcome | undefined {
+  if (!r) return undefined;
+  if (r.status === 'ok') return 'ok';
+  if (r.status === 'unknown') return 'unknown';
+  if (r.code.startsWith('DNS_')) return 'dns';
+  if (SILENT.has(r.code)) return 'silent';
+  if (r.code === 'CONN_REFUSED') return 'refused';
+  if (r.code === 'CONN_RESET') return 'reset';
+  if (r.code === 'TIMEOUT') return 'no_answer';
+  if (r.code === 'HTTP_STATUS') return 'http_status';
+  if (PROTOCOL.has(r.code)) return 'protocol';
+  return 'unknown';
+}
+
+/** Outcomes that prove something at the address answered (the host is up). */
+const ANSWERED: ReadonlySet<PathOutcome> = new Set([
+  'ok',
+  'refused',
+  'reset',
+  'no_answer',
+  'http_status',
+  'protocol',
+]);
+
+/** One installation's checks as evidence. */
+export interface View extends InstallationFacts {
+  /** The check failed (with one of `codes`, when given). */
+  fails(id: CheckId, ...codes: string[]): boolean;
+  oks(id: CheckId): boolean;
+  /** The check is configured (whatever its result). */
+  has(id: CheckId): boolean;
+  code(id: CheckId): string | undefined;
+  /** The check's Russian message (never holds addresses). */
+  message(id: CheckId): string | undefined;
+  outcome(id: CheckId): PathOutcome | undefined;
+  /** The HTTP status the check received, when it got one. */
+  httpStatus(id: CheckId): number | undefined;
+  /** The checks of the direct path (by the ip: tcp and http_ip) that were made. */
+  direct: CheckId[];
+}
+
+/** Builds the view over one run's checks. */
+export function view(checks: Checks, facts: InstallationFacts = {}): View {
+  const get = (id: CheckId) => checks[id];
+  return {
+    ...facts,
+    fails: (id, ...codes) => {
+      const r = get(id);
+      return r?.status === 'fail' && (codes.length === 0 || codes.includes(r.code));
+    },
+    oks: (id) => get(id)?.status === 'ok',
+    has: (id) => get(id) !== undefined,
+    code: (id) => get(id)?.code,
+    message: (id) => get(id)?.message,
+    outcome: (id) => outcomeOf(get(id)),
+    httpStatus: (id) => {
+      const s = get(id)?.evidence?.http_status;
+      return typeof s === 'number' && s > 0 ? s : undefined;
+    },
+    direct: (['http_ip', 'tcp'] as const).filter((id) => get(id) !== undefined),
+  };
+}
+
+/** The server itself answered in this run: ping, or any answer on the direct path (a refusal included). */
+export function serverAnswers(v: View): boolean {
+  if (v.oks('icmp')) return true;
+  return v.direct.some((id) => ANSWERED.has(v.outcome(id) ?? 'unknown'));
+}
+
+/**
+ * Nothing answered at all: ping did not, and every connection that was tried (by ip, and by name when the
+ * name resolved) got silence. Only then is «the server or its network is unreachable» what the evidence says.
+ */
+export function hostSilent(v: View): boolean {
+  if (v.oks('icmp')) return false;
+  const paths: CheckId[] = [...v.direct];
+  if (v.has('http') && v.outcome('http') !== 'dns') paths.push('http');
+  return paths.length > 0 && paths.every((id) => v.outcome(id) === 'silent');
+}
+
+/** The direct path works: the web server answers by ip, or (without an http check by ip) the port is open. */
+export function directWorks(v: View): boolean {
+  return v.has('http_ip') ? v.oks('http_ip') : v.oks('tcp');
+}
+
+/** The name of the installation does not resolve (dns check, or the request by name failed on DNS). */
+export function nameFails(v: View): boolean {
+  return v.fails('dns') || v.outcome('http') === 'dns';
+}
+
+/** The first direct check that failed, with its outcome (http_ip before tcp: it says more). */
+export function directFailure(v: View): { id: CheckId; outcome: PathOutcome } | undefined {
+  for (const id of v.direct) {
+    const outcome = v.outcome(id);
+    if (v.fails(id) && outcome) return { id, outcome };
+  }
+  return undefined;
+}
+
+/** «код 500 — внутренняя ошибка сервера»: an HTTP status with its meaning, for a manager. */
+export function statusText(status: number | undefined): string {
+  if (status === undefined) return 'неожиданный код ответа';
+  const meaning =
+    status === 500
+      ? 'внутренняя ошибка сервера'
+      : status === 502
+        ? 'прокси не получил ответа от сервера ПК'
+        : status === 503
+          ? 'сервис недоступен'
+          : status === 504
+            ? 'прокси не дождался ответа сервера ПК'
+            : status >= 500
+              ? 'ошибка на стороне сервера'
+              : status === 404
+                ? 'страница не найдена'
+                : status === 401 || status === 403
+                  ? 'доступ запрещён'
+                  : status >= 400
+                    ? 'запрос отклонён'
+                    : status >= 300
+                      ? 'перенаправление'
+                      : 'неожиданный ответ';
+  return `код ${status} — ${meaning}`;
+}
