@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { DayAggregate } from '../../checker/status/schema.ts';
 import { elapsedMinutes, lastDays, localDay, monthLength } from '../src/lib/calendar.ts';
 import { minutesText, percent, plural, zoneLabel } from '../src/lib/format.ts';
+import { humps } from '../src/lib/humps.ts';
 import { headingSlug, renderRunbook, siteHref } from '../src/lib/markdown.ts';
+import { runbookAliases } from '../src/lib/runbooks.ts';
 import { dayMinutes } from '../src/lib/sla.ts';
 import { isStale, worst } from '../src/lib/view.ts';
 
@@ -137,5 +139,38 @@ describe('heading anchors', () => {
     expect(renderRunbook('# KodeksIcmp: заголовок\n\n## Что делать\n\nТекст.')).toContain(
       '<h2 id="что-делать">',
     );
+  });
+});
+
+describe('alert names in narrow columns', () => {
+  it.each([
+    ['KodeksBehindProxyDown', ['Kodeks', 'Behind', 'Proxy', 'Down']],
+    ['KodeksDBerrorsCode2007Count', ['Kodeks', 'DBerrors', 'Code2007', 'Count']],
+    ['SmartXMLfileIsToOld', ['Smart', 'XMLfile', 'Is', 'To', 'Old']],
+    ['OnlineBillingSearchLeft150', ['Online', 'Billing', 'Search', 'Left150']],
+  ])('%s breaks only at its humps', (name, parts) => {
+    expect(humps(name)).toEqual(parts);
+    expect(humps(name).join('')).toBe(name);
+  });
+});
+
+describe('runbook URLs', () => {
+  it('serve the name and each alias as written and in lower case, with and without .md, once each', () => {
+    const got = runbookAliases({
+      alert: 'KodeksDBerrorsNoCodeCount',
+      aliases: ['KodeksDBerrorsNOCodeCount', 'KodeksDBerrorsCode1Count'],
+    });
+    expect(got).toEqual([
+      { segment: 'KodeksDBerrorsNoCodeCount' },
+      { segment: 'KodeksDBerrorsNoCodeCount.md' },
+      { segment: 'kodeksdberrorsnocodecount' },
+      { segment: 'kodeksdberrorsnocodecount.md' },
+      { segment: 'KodeksDBerrorsNOCodeCount', via: 'KodeksDBerrorsNOCodeCount' },
+      { segment: 'KodeksDBerrorsNOCodeCount.md', via: 'KodeksDBerrorsNOCodeCount' },
+      { segment: 'KodeksDBerrorsCode1Count', via: 'KodeksDBerrorsCode1Count' },
+      { segment: 'KodeksDBerrorsCode1Count.md', via: 'KodeksDBerrorsCode1Count' },
+      { segment: 'kodeksdberrorscode1count', via: 'KodeksDBerrorsCode1Count' },
+      { segment: 'kodeksdberrorscode1count.md', via: 'KodeksDBerrorsCode1Count' },
+    ]);
   });
 });

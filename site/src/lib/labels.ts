@@ -1,5 +1,5 @@
 /** Russian words and glyphs of the status page: a state is always glyph + text, never colour alone. */
-import type { Component, Importance, RaisedBy, Section } from '../../../checker/alerts/names.ts';
+import type { Component, Importance, RaisedBy, Section, SmartSource } from '../../../checker/alerts/names.ts';
 import type { OverallState } from '../../../checker/status/schema.ts';
 
 /** Overall states in Statuspage's vocabulary, in Russian. */
@@ -72,6 +72,15 @@ export const SECTION_TEXT: Record<Section, string> = {
 export const RAISED_BY_TEXT: Record<RaisedBy, string> = {
   checker: 'наш проверяющий',
   smart: 'SMART',
+};
+
+/** Where SMART takes the data of an alert it raises itself. */
+export const SOURCE_TEXT: Record<SmartSource, string> = {
+  'online-billing': 'онлайн-биллинг (остатки и входы онлайн-доступов)',
+  activity: 'журналы работы пользователей',
+  admin: 'страницы администрирования ПК',
+  registry: 'реестр установок и лицензий',
+  sysinfo: 'отчёт sysinfo сервера ПК',
 };
 
 /** Statuspage v2 `status.indicator` for an overall state. */

@@ -11,9 +11,20 @@ export interface RunbookIncident {
   maintenance: boolean;
 }
 
-/** Path segments that open the runbook of `alert`, canonical first. */
-export function runbookAliases(alert: string): string[] {
-  return [...new Set([alert, `${alert}.md`, alert.toLowerCase(), `${alert.toLowerCase()}.md`])];
+/** Path segments a spelling is served at: as written and in lower case, each with and without `.md`. */
+export function urlSegments(name: string): string[] {
+  return [...new Set([name, `${name}.md`, name.toLowerCase(), `${name.toLowerCase()}.md`])];
+}
+
+/** Path segments that open the runbook of `entry`: its name first, then every alias, each in all forms. */
+export function runbookAliases(
+  entry: Pick<RunbookEntry, 'alert' | 'aliases'>,
+): { segment: string; via?: string }[] {
+  const out = new Map<string, string | undefined>();
+  for (const segment of urlSegments(entry.alert)) out.set(segment, undefined);
+  for (const alias of entry.aliases)
+    for (const segment of urlSegments(alias)) if (!out.has(segment)) out.set(segment, alias);
+  return [...out].map(([segment, via]) => (via ? { segment, via } : { segment }));
 }
 
 /** Incidents of one alert as the public runbook page may show them, newest first. */
@@ -40,13 +51,16 @@ export async function runbookIncidents(alert: string, limit = 50): Promise<Runbo
     });
 }
 
-/** Astro getStaticPaths for /docs/errors/[alert]/. */
+/**
+ * Astro getStaticPaths for /docs/errors/[alert]/: every URL segment of every runbook renders the whole
+ * runbook (canonical to the clean URL); `via` is the alias the visitor's link used, if any.
+ */
 export async function runbookPaths() {
   const { runbooks } = await inputs();
   return [...runbooks.values()].flatMap((entry: RunbookEntry) =>
-    runbookAliases(entry.alert).map((alias) => ({
-      params: { alert: alias },
-      props: { entry, canonical: alias === entry.alert },
+    runbookAliases(entry).map(({ segment, via }) => ({
+      params: { alert: segment },
+      props: { entry, canonical: segment === entry.alert, via },
     })),
   );
 }
