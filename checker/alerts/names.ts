@@ -14,6 +14,14 @@ export const ALERT_NAMES = [
   'KodeksAgentSilent',
   'SmartCheckerOffline',
   'SmartCheckerStale',
+  'KodeksDBerrorsNoCode',
+  'KodeksDBerrorsNoCodeCount',
+  'KodeksDBerrorsCode2007',
+  'KodeksDBerrorsCode2007Count',
+  'KodeksDBerrorsCodeXXX',
+  'KodeksDBerrorsCodeXXXCount',
+  'KodeksDBOperUpToOld',
+  'KodeksDBOperUpToOldCount',
 ] as const;
 
 /** The name of an alert, written exactly as its runbook's file name. */
