@@ -55,6 +55,7 @@ function crossCheck(data: Record<string, unknown>, ctx: Ctx): Diagnostic[] {
     out.push({ file: ctx.file, ...locate(ctx.doc, ctx.lines, path), path: formatPath(path), message });
 
   const hostings = isRecord(data.hostings) ? Object.keys(data.hostings) : [];
+  const distributors = isRecord(data.distributors) ? Object.keys(data.distributors) : [];
   const clients = Array.isArray(data.clients) ? data.clients : [];
   const clientIds = new Map<string, number>();
   const slugs = new Map<string, number>();
@@ -79,6 +80,13 @@ function crossCheck(data: Record<string, unknown>, ctx: Ctx): Diagnostic[] {
           `status page slug "${slug}" is already used by clients[${first}]`,
         );
       else slugs.set(slug, ci);
+    }
+    if (typeof client.distributor === 'string' && !distributors.includes(client.distributor)) {
+      const hint = suggest(client.distributor, distributors);
+      at(
+        ['clients', ci, 'distributor'],
+        `unknown distributor "${client.distributor}"${hint ? ` (did you mean "${hint}"?)` : ''}; declare it under distributors:`,
+      );
     }
     const insts = Array.isArray(client.installations) ? client.installations : [];
     const instIds = new Map<string, number>();

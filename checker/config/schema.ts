@@ -225,6 +225,68 @@ export const telegramTargetSchema = z.strictObject({
   thread: z.int().positive().optional(),
 });
 
+// Notifications: e-mail, priorities, distributors, working hours, the client's administrator ---------
+
+const priority = () => z.int().min(1).max(5);
+
+/** A chat of managers (the default one, a client's override, a distributor's channel) and what it gets. */
+export const teamTelegramSchema = telegramTargetSchema.extend({
+  /** Alerts of priority К1 … К<max_priority> are posted here; the others go by e-mail only (default 3). */
+  max_priority: priority().optional(),
+});
+
+/** E-mail: who the mails are from; the server and its login come from SMTP_URL in the environment. */
+export const emailNotifySchema = z.strictObject({
+  /** Sender: an address or "Name <address>" (default: SMART <alert@ the host of site.url>). */
+  from: z
+    .string()
+    .regex(
+      /^(?:[^<>\r\n]+<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/,
+      'expected an address or "Name <address>"',
+    )
+    .optional(),
+});
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+const clockTime = () => z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time such as 09:00');
+
+/** A client's working hours in its time zone: outside them only critical alerts ring in Telegram. */
+export const workingHoursSchema = z.strictObject({
+  /** Working days (default mon … fri). */
+  days: z.array(z.enum(WEEKDAYS)).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
+  /** Start of the working day, HH:MM (default 09:00); the morning summary is sent then. */
+  from: clockTime().default('09:00'),
+  /** End of the working day, HH:MM (default 18:00). */
+  to: clockTime().default('18:00'),
+  /** The client's time zone (default checker.timezone). */
+  timezone: timezone().optional(),
+});
+
+/** The client's own administrator: told directly about what only the client can fix. Private. */
+export const administratorSchema = z
+  .strictObject({
+    /** Name, for the greeting. */
+    name: z.string().min(1).optional(),
+    /** E-mail. */
+    email: z.email().optional(),
+    /** A Telegram chat with the administrator (a private chat with the bot or a group). */
+    telegram: telegramTargetSchema.optional(),
+  })
+  .refine((a) => a.email !== undefined || a.telegram !== undefined, {
+    error: 'an administrator needs an email or a telegram chat',
+  });
+
+/** A distributor (partner) serving several clients, with its own Telegram channel «СМАРТ.<partner>». */
+export const distributorSchema = z.strictObject({
+  /** Name, e.g. «Кодекс-Партнёр». */
+  title: z.string().min(1),
+  /** The distributor's channel: its clients' high-priority alerts go there unless a client names its own chat. */
+  telegram: teamTelegramSchema.optional(),
+  /** Addresses that get every mail about the distributor's clients (besides each client's manager). */
+  email: z.array(z.email()).optional(),
+});
+
 /** One client company. */
 export const clientSchema = z.strictObject({
   /** Identifier, unique ([a-z0-9-]); used in file names of the status data. */
@@ -240,15 +302,23 @@ export const clientSchema = z.strictObject({
     .optional(),
   /** The responsible manager (private). */
   manager: managerSchema.optional(),
+  /** Id of the distributor from `distributors` that serves this client. */
+  distributor: id().optional(),
+  /** The client's own administrator (private): gets what only the client can fix. */
+  administrator: administratorSchema.optional(),
   /** Contract: availability in % per calendar month, announced maintenance excluded. */
   sla: z.strictObject({ availability: z.number().min(50).max(100) }).optional(),
   /** Overrides of alert routing for this client. */
   notify: z
     .strictObject({
-      /** Where this client's alerts go instead of notify.telegram. */
-      telegram: telegramTargetSchema.optional(),
+      /** Where this client's alerts go instead of the distributor's channel or notify.telegram. */
+      telegram: teamTelegramSchema.optional(),
       /** A chat shared with the client: receives only client-visible alerts, without internal details. */
       client_telegram: telegramTargetSchema.optional(),
+      /** More addresses (private) that get every mail about this client, like its manager. */
+      email: z.array(z.email()).optional(),
+      /** Working hours: outside them non-critical Telegram messages are silent, then a morning summary. */
+      working_hours: workingHoursSchema.optional(),
     })
     .optional(),
   /** Internal notes (private). */
@@ -336,12 +406,20 @@ export const configSchema = z.strictObject({
         .extend({
           /** Reminder period while an alert keeps firing (default 4h). */
           remind_every: duration(60_000).default(4 * 3_600_000),
+          /** Alerts of priority К1 … К<max_priority> go to Telegram; the others by e-mail only (default 3). */
+          max_priority: priority().default(3),
         })
         .optional(),
+      /** E-mail to managers (every alert event); the server comes from SMTP_URL. */
+      email: emailNotifySchema.optional(),
+      /** Time one run may spend delivering, whatever hangs (default 20s); what is left waits for the next run. */
+      budget: duration(1000, 300_000).default(20_000),
     })
     .prefault({}),
   /** Hostings by id. */
   hostings: z.record(id(), hostingSchema).default({}),
+  /** Distributors (partners) by id; a client names its own with `distributor`. */
+  distributors: z.record(id(), distributorSchema).default({}),
   /** Client companies. */
   clients: z.array(clientSchema).default([]),
   /** Announced maintenance windows. */

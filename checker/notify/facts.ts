@@ -9,10 +9,14 @@ import type { AlertEntry, Catalog } from '../alerts/catalog.ts';
 import type { AlertName, Importance } from '../alerts/names.ts';
 import type { Client, Config } from '../config/schema.ts';
 import type { Diagnosis, OutboxItem } from '../status/schema.ts';
+import { clientSideFix } from './client-side.ts';
 import { runbookExcerpt } from './markdown.ts';
 
-/** Who reads the message: the team (everything) or the client's own chat (no internal details). */
-export type Audience = 'team' | 'client';
+/**
+ * Who reads the message: the team (everything), the chat shared with the client (only the workaround), or
+ * the client's own administrator (cause and what to check on their side; nothing internal).
+ */
+export type Audience = 'team' | 'client' | 'admin';
 
 /** What building a Notice needs besides the event. */
 export interface RenderContext {
@@ -46,6 +50,8 @@ export interface AlertFacts {
   /** Russian title (the name when the runbook is missing). */
   title: string;
   importance: Importance;
+  /** SMART's priority К1 (1) … К5. */
+  priority: number;
   /** One line of Markdown: what it means for users. */
   summary?: string;
   /** A short Markdown excerpt of the runbook («Что делать», else «Что означает»), team only. */
@@ -84,12 +90,37 @@ export interface Notice {
   cause?: CauseFacts;
   /** A message about the checker itself: its code, title and text in Russian. */
   operator?: { code: string; title: string; text: string };
+  /** The morning summary: what is still firing and what happened overnight. */
+  summary?: SummaryFacts;
   links: LinkFacts;
   /** The event's time (this run). */
   at: string;
   timeZone: string;
   /** When the message is rendered: dates are left out of times on the same day. */
   now: Date;
+}
+
+/** One line of the morning summary. */
+export interface SummaryLine {
+  client: string;
+  installation: string;
+  alert: AlertName;
+  title: string;
+  priority: number;
+  since: string;
+  /** When it recovered (overnight incidents that are over). */
+  resolvedAt?: string;
+}
+
+/** The morning summary for one manager. */
+export interface SummaryFacts {
+  /** The manager's name. */
+  manager: string;
+  /** The start of the working day and of the night it covers. */
+  dayStart: string;
+  nightStart: string;
+  firing: SummaryLine[];
+  overnight: SummaryLine[];
 }
 
 /** The runbook behind an operator message's link («back online» needs none). */
@@ -142,10 +173,18 @@ export function alertNotice(input: AlertInput, audience: Audience, ctx: RenderCo
   const hosting = input.hosting !== undefined ? hostingFacts(ctx.config, input.hosting, audience) : undefined;
   // A single-installation message links the client's page; a hosting-wide one only in a client's own chat.
   const client =
-    hosting === undefined || audience === 'client'
+    hosting === undefined || audience !== 'team'
       ? findClient(ctx.config, input.targets[0]?.client ?? '')
       : undefined;
-  const cause = causeFacts(input.diagnosis, audience);
+  const first = findClient(ctx.config, input.targets[0]?.client ?? '');
+  const fix =
+    audience === 'admin'
+      ? clientSideFix(
+          input.alert,
+          first?.installations.find((i) => i.id === input.targets[0]?.installation),
+        )
+      : undefined;
+  const cause = causeFacts(input.diagnosis, audience, fix?.check);
   return {
     kind: input.kind,
     audience,
@@ -154,7 +193,7 @@ export function alertNotice(input: AlertInput, audience: Audience, ctx: RenderCo
     installations: input.targets.map((t) => installationFacts(ctx.config, t, audience)),
     ...(cause ? { cause } : {}),
     links: {
-      ...(audience === 'team' ? { runbook: `${site}/docs/errors/${input.alert}.md` } : {}),
+      ...(audience === 'team' ? { runbook: runbookUrl(site, input.alert) } : {}),
       ...(client && client.visibility !== 'private'
         ? { status: `${site}/status/${client.slug ?? client.id}/` }
         : {}),
@@ -176,13 +215,24 @@ export function operatorNotice(ev: { code: string; text: string; at: string }, c
     installations: [],
     operator: { code: ev.code, title: OPERATOR_TITLE[ev.code] ?? `SMART: ${ev.code}`, text: ev.text },
     links: {
-      ...(runbook ? { runbook: `${site}/docs/errors/${runbook}.md` } : {}),
+      ...(runbook ? { runbook: runbookUrl(site, runbook) } : {}),
       docs: `${site}/docs/errors/`,
     },
     at: ev.at,
     timeZone: ctx.config.checker.timezone,
     now: ctx.now,
   };
+}
+
+/** The runbook page, as the links managers already hold spell it (the site serves `<Alert>.md`). */
+export function runbookUrl(site: string, alert: string): string {
+  return `${site}/docs/errors/${alert}.md`;
+}
+
+/** SMART's priority from the runbook's front matter (К1 when the runbook has none). */
+export function priorityOf(entry: AlertEntry | undefined): number {
+  const p = entry && 'priority' in entry ? entry.priority : undefined;
+  return typeof p === 'number' ? p : 1;
 }
 
 function hostingFacts(config: Config, id: string, audience: Audience): Notice['hosting'] {
@@ -215,12 +265,21 @@ function alertFacts(
     name,
     title: entry?.title ?? name,
     importance,
+    priority: priorityOf(entry),
     ...(entry ? { summary: entry.summary } : {}),
     ...(excerpt ? { excerpt } : {}),
   };
 }
 
-function causeFacts(d: Diagnosis | undefined, audience: Audience): CauseFacts | undefined {
+function causeFacts(d: Diagnosis | undefined, audience: Audience, check?: string): CauseFacts | undefined {
+  if (audience === 'admin') {
+    const out: CauseFacts = {
+      ...(d ? { cause: withoutAddresses(d.cause) } : {}),
+      ...(check ? { hint: check } : {}),
+      ...(d?.workaround ? { workaround: withoutAddresses(d.workaround) } : {}),
+    };
+    return Object.keys(out).length > 0 ? out : undefined;
+  }
   if (!d) return undefined;
   if (audience === 'client') return d.workaround ? { workaround: withoutAddresses(d.workaround) } : undefined;
   return {
@@ -239,7 +298,7 @@ function installationFacts(config: Config, t: Target, audience: Audience): Insta
     ...(t.durationMs !== undefined ? { durationMs: t.durationMs } : {}),
   };
   const base = { client: client?.title ?? t.client, installation: inst?.title ?? t.installation };
-  if (audience === 'client') return { ...base, ...times };
+  if (audience !== 'team') return { ...base, ...times };
   const manager = client?.manager?.telegram ?? client?.manager?.name;
   let host: string | undefined;
   try {

@@ -3,7 +3,7 @@
  * from the Notice, every user string is escaped here, and a message never exceeds Telegram's limit.
  */
 import type { Importance } from '../alerts/names.ts';
-import type { InstallationFacts, Notice } from './facts.ts';
+import type { InstallationFacts, Notice, SummaryLine } from './facts.ts';
 import { escapeAttr, escapeHtml, fitHtml, TELEGRAM_TEXT_LIMIT } from './html.ts';
 import { markdownInlineToTelegram, markdownToTelegram } from './markdown.ts';
 import { formatClock, formatDuration, formatRange, sinceFirst } from './time.ts';
@@ -26,6 +26,7 @@ export function importanceSign(importance: Importance): string {
  */
 export function telegramText(n: Notice, limit = LIMIT): string {
   if (n.operator) return operatorText(n, limit);
+  if (n.summary) return summaryText(n, limit);
   if (n.hosting) {
     if (n.kind === 'reminder') return groupedReminderText(n, limit);
     if (n.kind === 'resolved') return groupedResolvedText(n, limit);
@@ -122,7 +123,12 @@ function firingText(n: Notice, limit: number): string {
   const when =
     n.audience === 'team'
       ? [`🕒 С ${clock(i.since, n)} · ${escapeHtml(n.alert!.name)}`, ...internalLines(i)]
-      : [`🕒 С ${clock(i.since, n)}. Мы уже разбираемся.`];
+      : n.audience === 'admin'
+        ? [
+            `🕒 С ${clock(i.since, n)} · ${escapeHtml(n.alert!.name)}`,
+            'Исправить это можно только на вашей стороне; ваш менеджер тоже получил это оповещение.',
+          ]
+        : [`🕒 С ${clock(i.since, n)}. Мы уже разбираемся.`];
   return join([head, causeLines(n), excerptLines(n, 400), when], limit);
 }
 
@@ -230,6 +236,29 @@ function groupedResolvedText(n: Notice, limit: number): string {
     limit - join([head], limit).length - 40,
   );
   return join([head, list], limit);
+}
+
+function summaryLine(l: SummaryLine, n: Notice): string {
+  const when = l.resolvedAt
+    ? formatRange(new Date(l.since), new Date(l.resolvedAt), n.timeZone, n.now)
+    : `с ${clock(l.since, n)}`;
+  return `• <b>${escapeHtml(l.client)}</b> · ${escapeHtml(l.installation)} — К${l.priority} ${escapeHtml(l.title)} — ${when}`;
+}
+
+/** The morning summary: what still fires and what happened overnight, one line per incident. */
+function summaryText(n: Notice, limit: number): string {
+  const s = n.summary!;
+  const head = [
+    `☀️ <b>Сводка за ночь: ${escapeHtml(s.manager)}</b>`,
+    `Ночь ${formatRange(new Date(s.nightStart), new Date(s.dayStart), n.timeZone, n.now)}`,
+  ];
+  const firing = s.firing.length
+    ? [`<b>Всё ещё не работает (${s.firing.length}):</b>`, ...s.firing.map((l) => summaryLine(l, n))]
+    : ['Сейчас всё работает.'];
+  const overnight = s.overnight.length
+    ? [`<b>За ночь было и прошло (${s.overnight.length}):</b>`, ...s.overnight.map((l) => summaryLine(l, n))]
+    : [];
+  return join([head, firing, overnight], limit);
 }
 
 const OPERATOR_SIGN: Record<string, string> = {

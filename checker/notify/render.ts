@@ -7,7 +7,7 @@
  */
 import type { AlertEvent } from '../alerts/engine/events.ts';
 import type { Client } from '../config/schema.ts';
-import type { OutboxItem } from '../status/schema.ts';
+import type { MailItem, OutboxItem } from '../status/schema.ts';
 import {
   type AlertInput,
   type Audience,
@@ -18,8 +18,18 @@ import {
   type RenderContext,
   type Target,
 } from './facts.ts';
+import { clientHours, isWorkingTime } from './hours.ts';
+import { emailParts, mailFrom, messageIdFor } from './render-email.ts';
 import { telegramButtons, telegramText } from './render-telegram.ts';
-import { audiences, outboxId, type Route, routeKey, teamRoute } from './route.ts';
+import {
+  audiences,
+  type ChatRoute,
+  type MailRoute,
+  outboxId,
+  type Route,
+  routeKey,
+  teamRoute,
+} from './route.ts';
 
 export type { RenderContext } from './facts.ts';
 export { outboxId, type Route, teamRoute } from './route.ts';
@@ -31,28 +41,76 @@ export interface Planned {
   createdAt: string;
   route: Route;
   notice: Notice;
-  /** Outbox id of the message this one replies to. */
+  /** Outbox id of the message this one replies to (a mail: follows in the thread). */
   replyTo?: string;
+  /** Telegram: sent without sound (outside every involved client's working hours, not critical). */
+  silent?: boolean;
 }
 
-/** Turns one run's events into Telegram outbox items. */
+/** The outbox items of one run's events, per channel. */
+export interface Rendered {
+  telegram: OutboxItem[];
+  mail: MailItem[];
+}
+
+/** Turns one run's events into Telegram outbox items (what `renderOutbox` gives for Telegram). */
 export function renderEvents(events: AlertEvent[], ctx: RenderContext): OutboxItem[] {
-  return planEvents(events, ctx).map(telegramItem);
+  return renderOutbox(events, ctx).telegram;
 }
 
-/** A planned message as a Telegram outbox item. */
-export function telegramItem(p: Planned): OutboxItem {
+/** Turns one run's events into outbox items for every channel. */
+export function renderOutbox(events: AlertEvent[], ctx: RenderContext): Rendered {
+  return renderPlanned(planEvents(events, ctx), ctx);
+}
+
+/** Planned messages rendered by their channel's renderer. */
+export function renderPlanned(planned: Planned[], ctx: RenderContext): Rendered {
+  const out: Rendered = { telegram: [], mail: [] };
+  for (const p of planned) {
+    if ('email' in p.route) out.mail.push(mailItem(p, p.route, ctx));
+    else out.telegram.push(telegramItem(p, p.route));
+  }
+  return out;
+}
+
+function telegramItem(p: Planned, route: ChatRoute): OutboxItem {
   return {
     id: p.id,
     kind: p.kind,
     created_at: p.createdAt,
     attempts: 0,
-    chat: p.route.chat,
-    ...(p.route.thread ? { thread: p.route.thread } : {}),
+    chat: route.chat,
+    ...(route.thread ? { thread: route.thread } : {}),
     ...(p.replyTo ? { reply_to: p.replyTo } : {}),
     text: telegramText(p.notice),
     buttons: telegramButtons(p.notice),
+    ...(p.silent ? { silent: true } : {}),
   };
+}
+
+function mailItem(p: Planned, route: MailRoute, ctx: RenderContext): MailItem {
+  return {
+    id: p.id,
+    kind: p.kind,
+    created_at: p.createdAt,
+    attempts: 0,
+    to: route.email,
+    ...emailParts(p.notice, ctx.config),
+    message_id: messageIdFor(p.id, mailFrom(ctx.config)),
+    ...(p.replyTo ? { reply_to: p.replyTo } : {}),
+  };
+}
+
+/**
+ * Telegram rings only in working hours or for critical alerts: silent when the alert is not critical and
+ * every client involved has working hours that `at` is outside of.
+ */
+function silentAt(ctx: RenderContext, clients: string[], importance: string, at: string): boolean {
+  if (importance === 'critical') return false;
+  return clients.every((id) => {
+    const hours = clientHours(ctx.config, findClient(ctx.config, id));
+    return hours !== undefined && !isWorkingTime(hours, new Date(at));
+  });
 }
 
 type FollowUp = Extract<AlertEvent, { kind: 'resolved' | 'reminder' }>;
@@ -114,13 +172,13 @@ function planEvent(ev: AlertEvent, ctx: RenderContext): Planned[] {
     ],
   };
   const out: Planned[] = [];
-  for (const [audience, route] of audiences(ctx.config, ctx.catalog, client, ev.alert)) {
-    if (ev.kind === 'reminder' && audience === 'client') continue; // clients are not reminded; their page shows the state
+  const silent = silentAt(ctx, [ev.client], ev.importance, ev.at);
+  for (const [audience, route] of audiences(ctx.config, ctx.catalog, client, ev.alert, ev.installation)) {
+    if (ev.kind === 'reminder' && audience !== 'team') continue; // clients are not reminded; their page shows the state
     const notice = alertNotice(input, audience, ctx);
+    const quiet = silent && !('email' in route) ? { silent: true } : {};
     if (ev.kind === 'resolved') {
-      const replyTo = ev.group
-        ? outboxId(ev.group, 'grouped', audience, route, audience === 'client' ? ev.client : undefined)
-        : outboxId(ev.incident, 'firing', audience, route);
+      const replyTo = firingId(ev, audience, route);
       out.push({
         id: outboxId(ev.incident, 'resolved', audience, route),
         kind: 'resolved',
@@ -128,16 +186,30 @@ function planEvent(ev: AlertEvent, ctx: RenderContext): Planned[] {
         route,
         notice,
         replyTo,
+        ...quiet,
       });
     } else {
       const id =
         ev.kind === 'reminder'
           ? outboxId(ev.incident, 'reminder', audience, route, ev.at)
           : outboxId(ev.incident, 'firing', audience, route);
-      out.push({ id, kind: ev.kind, createdAt: ev.at, route, notice });
+      // A reminder mail follows the firing mail in its thread; in Telegram it stands alone.
+      const thread =
+        ev.kind === 'reminder' && 'email' in route ? { replyTo: firingId(ev, audience, route) } : {};
+      out.push({ id, kind: ev.kind, createdAt: ev.at, route, notice, ...thread, ...quiet });
     }
   }
   return out;
+}
+
+function firingId(
+  ev: { incident: string; group?: string; client: string },
+  audience: Audience,
+  route: Route,
+): string {
+  return ev.group
+    ? outboxId(ev.group, 'grouped', audience, route, audience !== 'team' ? ev.client : undefined)
+    : outboxId(ev.incident, 'firing', audience, route);
 }
 
 interface Share<T> {
@@ -151,7 +223,7 @@ interface Share<T> {
  * Splits a hosting-wide problem's installations by chat: one share per team chat involved, and in a
  * client's own chat one share per client with only its installations.
  */
-function byChat<T extends { client: string }>(
+function byChat<T extends { client: string; installation: string }>(
   items: T[],
   ctx: RenderContext,
   alert: AlertInput['alert'],
@@ -160,13 +232,13 @@ function byChat<T extends { client: string }>(
   const shares = new Map<string, Share<T>>();
   for (const it of items) {
     const client = findClient(ctx.config, it.client);
-    for (const [audience, route] of audiences(ctx.config, ctx.catalog, client, alert)) {
-      if (skipClient && audience === 'client') continue;
-      const key = `${routeKey(audience, route)}${audience === 'client' ? `#${it.client}` : ''}`;
+    for (const [audience, route] of audiences(ctx.config, ctx.catalog, client, alert, it.installation)) {
+      if (skipClient && audience !== 'team') continue;
+      const key = `${routeKey(audience, route)}${audience !== 'team' ? `#${it.client}` : ''}`;
       const share = shares.get(key) ?? {
         audience,
         route,
-        ...(audience === 'client' && client ? { client } : {}),
+        ...(audience !== 'team' && client ? { client } : {}),
         items: [],
       };
       share.items.push(it);
@@ -188,8 +260,23 @@ function planGrouped(ev: Extract<AlertEvent, { kind: 'grouped' }>, ctx: RenderCo
       ...(ev.diagnosis ? { diagnosis: ev.diagnosis } : {}),
       targets: items.map((it) => ({ client: it.client, installation: it.installation, since: it.since })),
     };
-    const id = outboxId(ev.group, 'grouped', audience, route, audience === 'client' ? client?.id : undefined);
-    return { id, kind: 'grouped', createdAt: ev.at, route, notice: alertNotice(input, audience, ctx) };
+    const id = outboxId(ev.group, 'grouped', audience, route, audience !== 'team' ? client?.id : undefined);
+    const silent =
+      !('email' in route) &&
+      silentAt(
+        ctx,
+        items.map((i) => i.client),
+        ev.importance,
+        ev.at,
+      );
+    return {
+      id,
+      kind: 'grouped',
+      createdAt: ev.at,
+      route,
+      notice: alertNotice(input, audience, ctx),
+      ...(silent ? { silent } : {}),
+    };
   });
 }
 
@@ -204,7 +291,16 @@ function planHostingFollowUp(events: FollowUp[], ctx: RenderContext): Planned[] 
   // Clients are not reminded.
   return byChat(events, ctx, first.alert, first.kind === 'reminder').map(
     ({ audience, route, client, items }) => {
-      const perClient = audience === 'client' ? client?.id : undefined;
+      const perClient = audience !== 'team' ? client?.id : undefined;
+      const silent =
+        !('email' in route) &&
+        silentAt(
+          ctx,
+          items.map((i) => i.client),
+          first.importance,
+          first.at,
+        );
+      const quiet = silent ? { silent } : {};
       const targets: Target[] = items.map((e) => ({
         client: e.client,
         installation: e.installation,
@@ -228,6 +324,8 @@ function planHostingFollowUp(events: FollowUp[], ctx: RenderContext): Planned[] 
           createdAt: first.at,
           route,
           notice,
+          ...('email' in route ? { replyTo: outboxId(group, 'grouped', audience, route) } : {}),
+          ...quiet,
         };
       return {
         id: outboxId(group, 'resolved', audience, route, perClient),
@@ -236,6 +334,7 @@ function planHostingFollowUp(events: FollowUp[], ctx: RenderContext): Planned[] 
         route,
         notice,
         replyTo: outboxId(group, 'grouped', audience, route, perClient),
+        ...quiet,
       };
     },
   );

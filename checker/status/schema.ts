@@ -226,7 +226,7 @@ export const incidentMonthSchema = z.object({
 export const outboxItemSchema = z.object({
   /** Unique, stable id: re-queuing the same event gives the same id, so nothing is sent twice. */
   id: z.string(),
-  kind: z.enum(['firing', 'grouped', 'reminder', 'resolved', 'operator']),
+  kind: z.enum(['firing', 'grouped', 'reminder', 'resolved', 'operator', 'summary']),
   /** When the event happened (messages delivered much later are marked as delayed). */
   created_at: iso,
   /** Delivery attempts so far. */
@@ -244,8 +244,32 @@ export const outboxItemSchema = z.object({
   text: z.string(),
   /** URL buttons. */
   buttons: z.array(z.object({ text: z.string(), url: z.string() })).default([]),
+  /** Sent without sound (outside the client's working hours, not critical). */
+  silent: z.boolean().optional(),
 });
 export type OutboxItem = z.output<typeof outboxItemSchema>;
+
+/** A mail waiting to be delivered: one recipient, rendered subject and parts, its own Message-ID. */
+export const mailItemSchema = z.object({
+  /** Unique, stable id (as for Telegram items). */
+  id: z.string(),
+  kind: outboxItemSchema.shape.kind,
+  created_at: iso,
+  attempts: z.int().nonnegative().default(0),
+  not_before: iso.optional(),
+  last_error: z.string().optional(),
+  /** The recipient's address (private: operator-only data). */
+  to: z.string(),
+  subject: z.string(),
+  /** The HTML part (already rendered and escaped) and the plain-text part. */
+  html: z.string(),
+  text: z.string(),
+  /** Message-ID header, `<…@…>`, derived from the id: a resend is the same mail. */
+  message_id: z.string(),
+  /** Id of the mail this one follows in the thread (resolved and reminders → firing). */
+  reply_to: z.string().optional(),
+});
+export type MailItem = z.output<typeof mailItemSchema>;
 
 /** outbox.json: undelivered notifications, and recently delivered ones' Telegram message ids. */
 export const outboxSchema = z.object({
@@ -253,6 +277,18 @@ export const outboxSchema = z.object({
   pending: z.array(outboxItemSchema),
   /** outbox item id → where it was delivered (kept for replies; pruned after 30 days). */
   delivered: z.record(z.string(), z.object({ chat: z.string(), message_id: z.int(), at: iso })),
+  /** Mails not yet delivered (absent in files written before e-mail existed). */
+  mail: z.array(mailItemSchema).optional(),
+  /**
+   * mail id → its Message-ID and subject once the server accepted it (replies thread under it), or the
+   * permanent rejection it got (reported once, never retried). Pruned after 30 days.
+   */
+  mail_delivered: z
+    .record(
+      z.string(),
+      z.object({ message_id: z.string(), subject: z.string(), at: iso, rejected: z.string().optional() }),
+    )
+    .optional(),
 });
 
 /** agents/<client>/<installation>.json: the on-prem agent's last report. Operator-only. */
