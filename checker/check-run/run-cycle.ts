@@ -13,12 +13,16 @@ import type { Config } from '../config/schema.ts';
 import { alertSignals, componentStatuses, diagnose } from '../diagnose/index.ts';
 import { deliverOutbox } from '../notify/deliver.ts';
 import { emptyOutbox, enqueue } from '../notify/outbox.ts';
-import { renderEvents } from '../notify/render.ts';
+import { planEvents, renderPlanned } from '../notify/render.ts';
+import { mailFrom } from '../notify/render-email.ts';
+import { teamRoute } from '../notify/route.ts';
+import type { MailerLike } from '../notify/smtp-client.ts';
+import { morningSummaries } from '../notify/summary.ts';
 import type { TelegramLike } from '../notify/types.ts';
 import { type RunDeps, runChecks } from '../probing/run-checks.ts';
 import type { RunResults } from '../probing/types.ts';
 import { serialize, statusPaths } from '../status/format.ts';
-import type { Outbox, OutboxItem } from '../status/schema.ts';
+import type { MailItem, Outbox, OutboxItem } from '../status/schema.ts';
 import { readOutbox } from '../store/read.ts';
 import type { StatusStore, StoreView } from '../store/types.ts';
 import { loadSnapshot, snapshotChanges } from './snapshot.ts';
@@ -31,8 +35,14 @@ export interface CycleDeps {
   config: Config;
   catalog: Catalog;
   store: StatusStore;
-  /** Where messages go; undefined: they are not queued at all (`--notify none`). */
+  /** Where messages go; undefined (and no mailer): they are not queued at all (`--notify none`). */
   telegram?: TelegramLike;
+  /** Where mails go (SMTP_URL); undefined: mails are queued only when `queueMail` is set. */
+  mailer?: MailerLike;
+  /** Queue mails even without a mailer (SMTP_URL missing): they wait in the outbox. */
+  queueMail?: boolean;
+  /** Wall-clock budget of delivery (default notify.budget). */
+  budgetMs?: number;
   /** Queue messages but do not send them (e.g. Telegram configured but no token). */
   queueOnly?: boolean;
   now?: () => Date;
@@ -61,11 +71,13 @@ export interface CycleResult {
   events: AlertEvent[];
   /** Messages this run put in the outbox. */
   queued: OutboxItem[];
+  /** Mails this run put in the outbox. */
+  queuedMail: MailItem[];
   /** Files the first update wrote. */
   changed: number;
   /** The run was already recorded (same run time): nothing changed. */
   replay: boolean;
-  delivery?: { sent: number; failed: number; pending: number };
+  delivery?: { sent: number; failed: number; pending: number; rejected: number; outOfTime: boolean };
   firing: number;
 }
 
@@ -76,6 +88,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const rules = deps.rules ?? DIAGNOSE_RULES;
   const checks = deps.checks ?? runChecks;
   const notify = deps.telegram !== undefined || deps.queueOnly === true;
+  const mail = deps.mailer !== undefined || deps.queueMail === true;
 
   const results = await checks(
     config,
@@ -85,13 +98,34 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
 
   let out: EngineOutput | undefined;
   let queued: OutboxItem[] = [];
+  let queuedMail: MailItem[] = [];
   const compute = async (view: StoreView) => {
     const previous = await loadSnapshot(view, config, results.startedAt);
     out = advance({ config, catalog, results, rules, previous, vantage: deps.vantage });
     const changes = snapshotChanges(out);
-    queued = notify ? renderEvents(out.events, { config, catalog, now: now() }) : [];
+    queued = [];
+    queuedMail = [];
+    if (notify || mail) {
+      const ctx = { config, catalog, now: now() };
+      const incidents = [...out.next.incidents.values()].flatMap((m) => m.incidents);
+      const planned = [
+        ...planEvents(out.events, ctx),
+        ...(out.replay ? [] : morningSummaries(incidents, ctx)),
+      ];
+      const rendered = renderPlanned(planned, ctx);
+      queued = notify ? rendered.telegram : [];
+      queuedMail = mail ? rendered.mail : [];
+    }
     const outbox = (await readOutbox(view)) ?? emptyOutbox();
-    if (queued.length > 0) changes.set(statusPaths.outbox, serialize(enqueue(outbox, queued)));
+    if (queued.length > 0 || queuedMail.length > 0) {
+      const next = enqueue(outbox, queued, queuedMail);
+      // A summary already sent today renders the same id again: nothing new, nothing written.
+      if (
+        next.pending.length !== outbox.pending.length ||
+        (next.mail?.length ?? 0) !== (outbox.mail?.length ?? 0)
+      )
+        changes.set(statusPaths.outbox, serialize(next));
+    }
     return changes;
   };
 
@@ -101,35 +135,61 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const engine = out!;
 
   let delivery: CycleResult['delivery'];
-  if (!deps.dryRun && deps.telegram) delivery = await deliver(store, deps.telegram, config, now(), deps.log);
+  if (!deps.dryRun && (deps.telegram || deps.mailer))
+    delivery = await deliver(store, deps, config, now(), deps.log);
 
   let firing = 0;
   for (const file of engine.next.states.values())
     for (const inst of Object.values(file.installations))
       for (const a of Object.values(inst.alerts)) if (a?.state === 'firing') firing++;
-  return { results, events: engine.events, queued, changed, replay: engine.replay, delivery, firing };
+  return {
+    results,
+    events: engine.events,
+    queued,
+    queuedMail,
+    changed,
+    replay: engine.replay,
+    delivery,
+    firing,
+  };
 }
 
 /** Sends what is pending and records the result, merged with anything queued meanwhile. */
 async function deliver(
   store: StatusStore,
-  telegram: TelegramLike,
+  deps: CycleDeps,
   config: Config,
   now: Date,
   log?: (line: string) => void,
-): Promise<{ sent: number; failed: number; pending: number }> {
+): Promise<NonNullable<CycleResult['delivery']>> {
   const before = (await readOutbox(store)) ?? emptyOutbox();
-  if (before.pending.length === 0) return { sent: 0, failed: 0, pending: 0 };
-  const result = await deliverOutbox(before, { telegram, now, timeZone: config.checker.timezone });
+  if (before.pending.length === 0 && (before.mail ?? []).length === 0)
+    return { sent: 0, failed: 0, pending: 0, rejected: 0, outOfTime: false };
+  const report = teamRoute(config);
+  const result = await deliverOutbox(before, {
+    ...(deps.telegram ? { telegram: deps.telegram } : {}),
+    ...(deps.mailer ? { mailer: deps.mailer } : {}),
+    from: mailFrom(config),
+    ...(report ? { reportTo: report } : {}),
+    now,
+    budgetMs: deps.budgetMs ?? config.notify.budget,
+    timeZone: config.checker.timezone,
+  });
   for (const line of result.lines) log?.(line);
   let pending = 0;
   await store.update('check: delivery', async (view) => {
     const current = (await readOutbox(view)) ?? emptyOutbox();
     const merged = mergeDelivery(before, result.outbox, current);
-    pending = merged.pending.length;
+    pending = merged.pending.length + (merged.mail ?? []).length;
     return new Map([[statusPaths.outbox, serialize(merged)]]);
   });
-  return { sent: result.sent, failed: result.failed, pending };
+  return {
+    sent: result.sent,
+    failed: result.failed,
+    pending,
+    rejected: result.rejected,
+    outOfTime: result.outOfTime,
+  };
 }
 
 /**
@@ -139,12 +199,26 @@ async function deliver(
  */
 export function mergeDelivery(before: Outbox, after: Outbox, current: Outbox): Outbox {
   const attempted = new Map(after.pending.map((i) => [i.id, i]));
-  const pending = current.pending
+  // Items the delivery added (a report of a refused mail) are new to `current` too.
+  const known = new Set(current.pending.map((i) => i.id));
+  const added = after.pending.filter((i) => !before.pending.some((b) => b.id === i.id) && !known.has(i.id));
+  const pending = [...current.pending, ...added]
     .filter((i) => !(i.id in after.delivered))
     .map((i) => attempted.get(i.id) ?? i);
+  const mailAfter = after.mail_delivered ?? {};
+  const mailAttempted = new Map((after.mail ?? []).map((i) => [i.id, i]));
+  const mail = (current.mail ?? [])
+    .filter((i) => !(i.id in mailAfter))
+    .map((i) => mailAttempted.get(i.id) ?? i);
+  const mailPruned = new Set(Object.keys(before.mail_delivered ?? {}).filter((id) => !(id in mailAfter)));
+  const mailDelivered = Object.fromEntries(
+    Object.entries({ ...(current.mail_delivered ?? {}), ...mailAfter }).filter(([id]) => !mailPruned.has(id)),
+  );
+  const mailPart =
+    current.mail !== undefined || after.mail !== undefined ? { mail, mail_delivered: mailDelivered } : {};
   const pruned = new Set(Object.keys(before.delivered).filter((id) => !(id in after.delivered)));
   const delivered = Object.fromEntries(
     Object.entries({ ...current.delivered, ...after.delivered }).filter(([id]) => !pruned.has(id)),
   );
-  return { ...current, pending, delivered };
+  return { ...current, pending, delivered, ...mailPart };
 }

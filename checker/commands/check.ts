@@ -10,7 +10,8 @@ import type { AlertEvent } from '../alerts/engine/events.ts';
 import { type CycleDeps, type CycleResult, runCycle } from '../check-run/run-cycle.ts';
 import { type Diagnostic, formatDiagnostic } from '../config/diagnostics.ts';
 import { loadConfig } from '../config/load.ts';
-import { consoleNotifier, printOutbox } from '../notify/console.ts';
+import { consoleMailer, consoleNotifier, printOutbox } from '../notify/console.ts';
+import { createMailer, type MailerLike, smtpSecrets } from '../notify/smtp-client.ts';
 import { createTelegramClient, DEFAULT_API_ROOT, redact } from '../notify/telegram-client.ts';
 import type { TelegramLike } from '../notify/types.ts';
 import { formatResultsTable, progressLine } from '../probing/report.ts';
@@ -32,7 +33,8 @@ Runs every probe, advances the alerts, writes the status data and sends the noti
   --only            check one client or one installation
   --dry-run         compute everything, write and send nothing
   --json            print the results and events as JSON instead of the table
-Environment: TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT; GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL;
+  Mails go to managers when SMTP_URL is set (console: printed); --notify none sends no mail either.
+Environment: TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT; SMTP_URL; GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL;
 SMART_VANTAGE (where the checks run from, default: RUNNER_NAME or "local").`;
 
 /** Test hooks: extra probe dependencies (local CA, resolvers), the clock, GitHub retry pacing. */
@@ -41,6 +43,8 @@ export interface CheckHooks {
   now?: () => Date;
   /** Milliseconds per "second" of GitHub retry waits (default 1000). */
   githubRetryUnitMs?: number;
+  /** A CA the mail client trusts (tests: the local SMTP server's). */
+  mailerCa?: string;
 }
 
 /** `smart check`. */
@@ -140,6 +144,13 @@ export async function run(argv: string[], io: CommandIo, hooks: CheckHooks = {})
   } else if (notify === 'console') {
     telegram = consoleNotifier((t) => io.out(t));
   }
+  let mailer: MailerLike | undefined;
+  const smtpUrl = io.env.SMTP_URL;
+  if (notify === 'console') mailer = consoleMailer((t) => io.out(t));
+  else if (notify === 'telegram' && smtpUrl) {
+    secrets.push(...smtpSecrets(smtpUrl));
+    mailer = createMailer(smtpUrl, hooks.mailerCa ? { ca: hooks.mailerCa } : {});
+  }
 
   const hide = (text: string) => secrets.reduce((t, s) => redact(t, s), text);
   let progressShown = false;
@@ -150,6 +161,7 @@ export async function run(argv: string[], io: CommandIo, hooks: CheckHooks = {})
       catalog: catalog.catalog,
       store,
       telegram,
+      mailer,
       only: v.only,
       dryRun: v['dry-run'],
       vantage: io.env.SMART_VANTAGE || io.env.RUNNER_NAME || 'local',

@@ -38,6 +38,10 @@ export const CLIENT_SIDE: Readonly<Record<string, ClientSideFix>> = {
     where: 'on_premise',
     check: 'Сертификат HTTPS сайта ПК: продлите его и перезапустите веб-сервер, который его отдаёт.',
   },
+  KodeksXmlStatusUnavailable: {
+    where: 'on_premise',
+    check: 'Запущена ли служба ПК на сервере и открывается ли с него страница XML-статуса сервера ПК.',
+  },
   KodeksXmlSensLockStatus: {
     where: 'on_premise',
     check:

@@ -5,6 +5,7 @@
  */
 import type { OutboxItem } from '../status/schema.ts';
 import { htmlToPlain } from './html.ts';
+import type { MailerLike } from './smtp-client.ts';
 import type { SendMessageRequest, TelegramLike } from './types.ts';
 
 /** One outbox item as plain text: where it goes, the words, the buttons' addresses. */
@@ -35,5 +36,18 @@ export function consoleNotifier(write: (text: string) => void): TelegramLike {
     },
     getMe: async () => ({ ok: true, result: { id: 0, first_name: 'console', username: 'console' } }),
     getChat: async (chatId: string) => ({ ok: true, result: { id: Number(chatId) || 0, type: 'console' } }),
+  };
+}
+
+/** A MailerLike that prints the plain-text part instead of sending and always succeeds. */
+export function consoleMailer(write: (text: string) => void): MailerLike {
+  return {
+    label: 'console',
+    send: async (mail) => {
+      const thread = mail.inReplyTo ? ` (ответ в цепочке ${mail.inReplyTo})` : '';
+      write([`[письмо → ${mail.to}${thread}]`, `Тема: ${mail.subject}`, mail.text, ''].join('\n'));
+      return { ok: true, response: '250 printed' };
+    },
+    verify: async () => ({ ok: true }),
   };
 }

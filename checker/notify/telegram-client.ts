@@ -55,14 +55,18 @@ export function toFailure(err: unknown, token: string, apiRoot: string, timeoutM
   };
 }
 
-/** A TelegramLike over telegraf; `timeoutMs` bounds every call (default 15 s). */
+/** A TelegramLike over telegraf; `timeoutMs` bounds every call (default 10 s), the caller's signal the run. */
 export function createTelegramClient(
   token: string,
   apiRoot = DEFAULT_API_ROOT,
-  timeoutMs = 15_000,
+  timeoutMs = 10_000,
 ): TelegramLike {
   const tg = new Telegram(token, { apiRoot });
-  const call = async <T>(method: string, payload: Record<string, unknown>): Promise<TelegramResult<T>> => {
+  const call = async <T>(
+    method: string,
+    payload: Record<string, unknown>,
+    outer?: AbortSignal,
+  ): Promise<TelegramResult<T>> => {
     try {
       // callApi takes an AbortSignal; node-fetch aborts the request when it fires.
       const call = tg.callApi.bind(tg) as unknown as (
@@ -70,13 +74,20 @@ export function createTelegramClient(
         p: Record<string, unknown>,
         o: { signal: AbortSignal },
       ) => Promise<T>;
-      return { ok: true, result: await call(method, payload, { signal: AbortSignal.timeout(timeoutMs) }) };
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const signal = outer ? AbortSignal.any([timeout, outer]) : timeout;
+      return { ok: true, result: await call(method, payload, { signal }) };
     } catch (err) {
+      if (outer?.aborted)
+        return {
+          ok: false,
+          error: { description: 'отправка прервана: кончилось время на доставку', network: true },
+        };
       return { ok: false, error: toFailure(err, token, apiRoot, timeoutMs) };
     }
   };
   return {
-    sendMessage: (req: SendMessageRequest) => call('sendMessage', { ...req }),
+    sendMessage: (req: SendMessageRequest, signal?: AbortSignal) => call('sendMessage', { ...req }, signal),
     getMe: () => call('getMe', {}),
     getChat: (chatId: string) => call('getChat', { chat_id: chatId }),
   };

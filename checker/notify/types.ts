@@ -19,6 +19,8 @@ export interface SendMessageRequest {
   reply_parameters?: { message_id: number; allow_sending_without_reply: true };
   reply_markup?: { inline_keyboard: UrlButton[][] };
   link_preview_options?: { is_disabled: true };
+  /** Sent without sound (outside working hours). */
+  disable_notification?: true;
 }
 
 /** Why a Bot API call did not succeed, normalised from telegraf's errors. Never contains the token. */
@@ -38,7 +40,8 @@ export type TelegramResult<T> = { ok: true; result: T } | { ok: false; error: Te
 
 /** What the notifier needs from Telegram; `createTelegramClient` gives the real one. */
 export interface TelegramLike {
-  sendMessage(req: SendMessageRequest): Promise<TelegramResult<{ message_id: number }>>;
+  /** `signal` aborts the call (the run's delivery budget). */
+  sendMessage(req: SendMessageRequest, signal?: AbortSignal): Promise<TelegramResult<{ message_id: number }>>;
   getMe(): Promise<TelegramResult<{ id: number; username?: string; first_name: string }>>;
   getChat(chatId: string): Promise<TelegramResult<{ id: number; type: string; title?: string }>>;
 }
