@@ -6,12 +6,68 @@ import { resolve } from 'node:path';
 import { formatDiagnostic } from '../config/diagnostics.ts';
 import { loadConfig } from '../config/load.ts';
 import { escapeHtml } from '../notify/html.ts';
+import { mailFrom } from '../notify/render-email.ts';
+import {
+  createMailer,
+  describeMailFailure,
+  redactAll,
+  smtpLabel,
+  smtpSecrets,
+} from '../notify/smtp-client.ts';
 import { createTelegramClient, DEFAULT_API_ROOT, redact } from '../notify/telegram-client.ts';
 import { formatClock } from '../notify/time.ts';
 import type { TelegramFailure } from '../notify/types.ts';
 import { type CommandIo, parseOptions } from './io.ts';
 
+const NO_SMTP = `SMTP_URL не задан — без него письма не отправляются.
+  Вид: smtp://логин:пароль@smtp.example:587 (STARTTLS) или smtps://логин:пароль@smtp.example:465;
+  спецсимволы в пароле — как %XX. В GitHub Actions: секрет репозитория SMTP_URL.`;
+
+/** `--email ADDRESS`: one mail through SMTP_URL, the result in plain words. The URL is never printed. */
+async function mailTest(address: string, configPath: string, io: CommandIo): Promise<number> {
+  const url = io.env.SMTP_URL?.trim() ?? '';
+  if (!url) {
+    io.err(NO_SMTP);
+    return 1;
+  }
+  const label = smtpLabel(url);
+  if (!label) {
+    io.err('SMTP_URL — не адрес smtp:// или smtps://; пример: smtp://логин:пароль@smtp.example:587');
+    return 2;
+  }
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) {
+    io.err(`--email ${address}: это не адрес почты`);
+    return 2;
+  }
+  const config = await loadConfig(resolve(io.cwd, configPath));
+  const from = config.ok ? mailFrom(config.config) : 'SMART <alert@localhost>';
+  const secrets = smtpSecrets(url);
+  const mailer = createMailer(url, { timeoutMs: 15_000 });
+  const now = new Date();
+  const domain = /@([^>\s]+)>?$/.exec(from)?.[1] ?? 'localhost';
+  const r = await mailer.send({
+    from,
+    to: address,
+    subject: 'SMART: проверка почты',
+    text: `Это проверочное письмо SMART: если вы его читаете, оповещения по почте доходят.\nОтправлено через ${label}.`,
+    html: `<p>Это проверочное письмо SMART: если вы его читаете, оповещения по почте доходят.</p><p>Отправлено через ${escapeHtml(label)}.</p>`,
+    messageId: `<notify-test-${now.getTime()}@${domain}>`,
+    date: now,
+  });
+  if (r.ok) {
+    io.out(
+      `Письмо для ${address} принято сервером ${label} (${redactAll(r.response, secrets)}) от имени ${from}.\nЕсли его нет во входящих — посмотрите «Спам» и правила фильтрации.`,
+    );
+    return 0;
+  }
+  io.err(
+    `Письмо для ${address} не отправлено через ${label}: ${redactAll(describeMailFailure(r.error), secrets)}`,
+  );
+  return 1;
+}
+
 const USAGE = `usage: smart notify-test [--config installations.yaml] [--chat ID] [--thread N]
+       smart notify-test [--config installations.yaml] --email ADDRESS
 
 Отправляет одно тестовое сообщение в чат алертов (notify.telegram из installations.yaml или --chat)
 и объясняет результат. Токен бота берётся из TELEGRAM_BOT_TOKEN, адрес Bot API — из TELEGRAM_API_ROOT
@@ -31,12 +87,14 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       config: { type: 'string', default: 'installations.yaml' },
       chat: { type: 'string' },
       thread: { type: 'string' },
+      email: { type: 'string' },
       help: { type: 'boolean' },
     },
     io,
     USAGE,
   );
   if (!opts.ok) return opts.code;
+  if (opts.values.email !== undefined) return mailTest(opts.values.email, opts.values.config!, io);
   const token = io.env.TELEGRAM_BOT_TOKEN?.trim() ?? '';
   if (!token) {
     io.err(NO_TOKEN);

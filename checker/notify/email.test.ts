@@ -46,7 +46,7 @@ const firing: AlertEvent = {
   installation: 'main',
   hosting: 'tekhexpert-cloud',
   alert: 'KodeksXmlSensLockStatus',
-  severity: 'critical',
+  importance: 'critical',
   since: '2026-11-27T18:00:00Z',
   at: t0.toISOString(),
   incident: 'inc-1',
@@ -62,7 +62,7 @@ const resolved: AlertEvent = {
   client: 'acme',
   installation: 'main',
   alert: 'KodeksXmlSensLockStatus',
-  severity: 'critical',
+  importance: 'critical',
   since: '2026-11-27T18:00:00Z',
   at: '2026-11-27T19:05:00Z',
   durationMs: 65 * 60_000,
@@ -169,7 +169,7 @@ describe('e-mail through a real SMTP server (smtp-server: EHLO, STARTTLS, AUTH)'
       kind: 'grouped',
       hosting: 'tekhexpert-cloud',
       alert: 'KodeksDnsResolve',
-      severity: 'critical',
+      importance: 'critical',
       at: '2026-11-28T03:05:00Z',
       group: 'g-dns',
       items: [
@@ -214,7 +214,7 @@ describe('e-mail through a real SMTP server (smtp-server: EHLO, STARTTLS, AUTH)'
     const low: AlertEvent = {
       ...firing,
       alert: 'KodeksXmlStatusUnavailable',
-      severity: 'warning',
+      importance: 'info',
       incident: 'low',
     };
     const r = renderOutbox([low, firing], { config, catalog, now: t0 });
@@ -261,7 +261,7 @@ describe('working hours (client acme: 08:00–18:00 Moscow; administrator named)
     ...firing,
     hosting: undefined,
     alert: 'KodeksXmlStatusUnavailable',
-    severity: 'warning',
+    importance: 'info',
     since: '2026-11-26T21:55:00Z',
     at: night.toISOString(),
     incident: 'night-1',
@@ -290,7 +290,7 @@ describe('working hours (client acme: 08:00–18:00 Moscow; administrator named)
     }
     // A critical alert at night still rings.
     const loud = renderOutbox(
-      [{ ...usb, alert: 'KodeksXmlSensLockStatus', severity: 'critical', incident: 'n2' }],
+      [{ ...usb, alert: 'KodeksXmlSensLockStatus', importance: 'critical', incident: 'n2' }],
       {
         config: cfg,
         catalog: cat,
@@ -313,7 +313,7 @@ describe('working hours (client acme: 08:00–18:00 Moscow; administrator named)
       client: 'acme',
       installation: 'main',
       alert: 'KodeksXmlStatusUnavailable',
-      severity: 'warning',
+      importance: 'info',
       started_at: usb.since,
       fired_at: night.toISOString(),
       client_visible: false,

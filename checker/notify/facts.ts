@@ -231,8 +231,7 @@ export function runbookUrl(site: string, alert: string): string {
 
 /** SMART's priority from the runbook's front matter (К1 when the runbook has none). */
 export function priorityOf(entry: AlertEntry | undefined): number {
-  const p = entry && 'priority' in entry ? entry.priority : undefined;
-  return typeof p === 'number' ? p : 1;
+  return entry?.priority ?? 1;
 }
 
 function hostingFacts(config: Config, id: string, audience: Audience): Notice['hosting'] {
