@@ -111,6 +111,7 @@ describe('check.yml', () => {
     const secret = (name: string) => ['${{', `secrets.${name}`, '}}'].join(' ');
     expect(check?.env).toEqual({
       TELEGRAM_BOT_TOKEN: secret('TELEGRAM_BOT_TOKEN'),
+      SMTP_URL: secret('SMTP_URL'),
       GITHUB_TOKEN: secret('GITHUB_TOKEN'),
     });
     expect(steps.some((s) => s.run === 'npm ci')).toBe(true);
