@@ -231,6 +231,40 @@ describe('alert engine sequences', () => {
     expect(sim.day(B, '2026-11-28')).toMatchObject({ maintenance_min: 10, down_min: 0 });
   });
 
+  // Issue 17: the update ran 20:00–21:00, the server was back at the first check after 21:00, and the day
+  // showed as a yellow «простой 2 мин» instead of maintenance.
+  it('maintenance: the minutes between the end of the window and the next good check are not downtime', () => {
+    const B = 'beta/cloud';
+    const steps: Step[] = [];
+    // Checks at :02 and :07 past, as the scheduler really runs them; the server is down 20:00–21:00 MSK.
+    for (let m = 16 * 60 + 57; m <= 18 * 60 + 12; m += 5) {
+      const at = new Date(Date.parse('2026-11-28T00:00:00Z') + m * 60_000).toISOString();
+      const down = m >= 17 * 60 && m < 18 * 60;
+      steps.push({ at, checks: { [B]: { http: down ? 'fail' : 'ok', dns: 'ok' } }, events: [] });
+    }
+    const sim = play(steps);
+    expect(sim.day(B, '2026-11-28')).toMatchObject({ down_min: 0 });
+    // The window (60 min) and the two minutes until the check at 21:02 that found the server back.
+    expect(sim.day(B, '2026-11-28')!.maintenance_min).toBeCloseTo(62, 6);
+    expect(sim.incidents()).toHaveLength(1);
+    expect(sim.incidents()[0]).toMatchObject({ maintenance: true, resolved_at: '2026-11-28T18:02:00.000Z' });
+  });
+
+  it('an incident that outlasts maintenance is a real one: announced, and no longer marked maintenance', () => {
+    const B = 'beta/cloud';
+    const bad = { http: 'fail', dns: 'ok' };
+    const sim = play([
+      { at: '2026-11-28T17:52:00Z', checks: { [B]: bad }, events: [] },
+      { at: '2026-11-28T17:57:00Z', checks: { [B]: bad }, events: [] },
+      { at: '2026-11-28T18:02:00Z', checks: { [B]: bad }, events: ['firing KodeksBehindProxyDown beta/cloud'] },
+      { at: '2026-11-28T18:07:00Z', checks: { [B]: bad }, events: [] },
+    ]);
+    expect(sim.incidents()[0]).toMatchObject({ maintenance: false, suppressed: false });
+    expect(sim.incidents()[0]!.resolved_at).toBeUndefined();
+    // Maintenance until the first check after the window (18:02), downtime from there.
+    expect(sim.day(B, '2026-11-28')).toMatchObject({ down_min: 5 });
+  });
+
   it('a problem that outlasts maintenance is announced when the window ends', () => {
     const B = 'beta/cloud';
     const bad = { http: 'fail', dns: 'ok' };

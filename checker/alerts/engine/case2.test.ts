@@ -116,9 +116,11 @@ it('counts 4 h 40 min of downtime for each installation and updates this monthâ€
     const target = c === 'alfa' ? 99.5 : 99;
     const sla = monthSla(days, '2026-11', 'Europe/Moscow', now, target);
     expect(sla.downMin).toBe(280);
-    expect(sla.availability).toBeCloseTo(((720 - 280) / 720) * 100, 6);
-    // November has 43 200 minutes: 99.5 % allows 216 min (exhausted), 99 % allows 432 (152 left).
-    expect(sla.budget?.allowedMin).toBeCloseTo(c === 'alfa' ? 216 : 432, 6);
-    expect(sla.budget?.remainingMin).toBeCloseTo(c === 'alfa' ? 0 : 152, 6);
+    // The month is accounted whole (docs/decisions.md) from the first check, 28 November 00:00: the three
+    // days to its end are 4 320 minutes, of which 99.5 % allows 21.6 min and 99 % 43.2 â€” both exhausted.
+    expect(sla.since).toBe(Date.parse('2026-11-28T00:00:00+03:00'));
+    expect(sla.availability).toBeCloseTo((1 - 280 / 4320) * 100, 6);
+    expect(sla.budget?.allowedMin).toBeCloseTo(c === 'alfa' ? 21.6 : 43.2, 6);
+    expect(sla.budget?.remainingMin).toBe(0);
   }
 });

@@ -154,7 +154,8 @@ export function stepInstallation(s: InstallationStep): {
         // Fires now: just crossed `for`, or its parent resolved while it still fails, or maintenance ended.
         a.suppressed = false;
         a.notified_at = at;
-        if (a.incident) s.incidents.patch(a.incident, { suppressed: false });
+        // Announced now, it is no longer part of a maintenance window (it outlasted it, or fired after it).
+        if (a.incident) s.incidents.patch(a.incident, { suppressed: false, maintenance: false });
         firing.push({
           ...target,
           alert: name,
@@ -224,9 +225,13 @@ function accountSince(s: InstallationStep): Segment[] {
   const downComponents = (Object.keys(prev.components) as Component[]).filter(
     (c) => prev.components[c]?.status === 'fail',
   );
-  // The state at the previous check holds until this one: downtime runs from the first failed check.
+  // The state at the previous check holds until this one: downtime runs from the first failed check, and a
+  // check inside announced maintenance holds maintenance until the next check — the minutes between the end
+  // of the window and the first check after it are not downtime the update is blamed for.
   const kind = isDown(prev.alerts, s.inst) ? 'down' : 'up';
-  return segmentInterval(prevMs, atMs, kind, downComponents, s.windows);
+  const prevInWindow = s.windows.some((w) => w.start <= prevMs && prevMs < w.end);
+  const windows = prevInWindow ? [...s.windows, { start: prevMs, end: atMs }] : s.windows;
+  return segmentInterval(prevMs, atMs, kind, downComponents, windows);
 }
 
 function checksState(s: InstallationStep): InstallationState['checks'] {
