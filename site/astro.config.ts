@@ -1,6 +1,6 @@
 import { defineConfig } from 'astro/config';
 import { formatDiagnostic } from '../checker/config/diagnostics.ts';
-import { sharedInputs } from './src/lib/inputs.ts';
+import { inputPaths, inputWarnings, sharedInputs } from './src/lib/inputs.ts';
 import { pagefindIntegration } from './src/lib/pagefind.ts';
 
 // Read and validate every input before Astro starts: a broken installations.yaml, runbook or status file
@@ -15,6 +15,8 @@ if (!loaded.ok) {
   );
   process.exit(1);
 }
+const configFile = inputPaths(process.env, process.cwd()).config.replace(`${process.cwd()}/`, '');
+for (const line of inputWarnings(loaded.inputs, configFile)) process.stderr.write(`${line}\n`);
 
 export default defineConfig({
   site: loaded.inputs.config.site.url,

@@ -2,11 +2,11 @@
  * Broken inputs stop the build with `file:line:col key: message`, never a stack trace; an empty status
  * folder is "no data yet", not an error.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadInputs } from '../src/lib/inputs.ts';
+import { inputsEnv, inputWarnings, loadInputs, unknownClients } from '../src/lib/inputs.ts';
 import { buildSite, ROOT } from './build-site.ts';
 
 const FIXTURES = join(ROOT, 'site/test/fixtures');
@@ -53,6 +53,22 @@ describe('loadInputs', () => {
     }
   });
 
+  // Issue 17: status data for clients the config does not know built nothing for them, silently.
+  it('status data for clients not in installations.yaml is named in a warning', async () => {
+    const dir = join(tmp, 'ghost-status');
+    const state = (client: string) =>
+      `${JSON.stringify({ schema: 1, client, updated_at: '2026-11-28T06:20:00.000Z', installations: {} })}\n`;
+    await mkdir(join(dir, 'state'), { recursive: true });
+    for (const c of ['norma', 'ghost', 'acme-old']) await writeFile(join(dir, `state/${c}.json`), state(c));
+    const r = await loadInputs(env(dir), ROOT);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(unknownClients(r.inputs)).toEqual(['acme-old', 'ghost']);
+    const [line] = inputWarnings(r.inputs, 'installations.yaml');
+    expect(line).toContain('not in installations.yaml: acme-old, ghost');
+    expect(line).toContain('SMART_CONFIG');
+  });
+
   it('SMART_NOW that is not a date is reported', async () => {
     const r = await loadInputs(env(tmp, { SMART_NOW: 'tomorrow' }), ROOT);
     expect(r.ok).toBe(false);
@@ -79,4 +95,17 @@ describe('astro build with a broken installations.yaml', () => {
     expect(r.stderr).toContain('site build stopped: 1 problem in the inputs');
     expect(r.stderr).not.toMatch(/^\s+at /m);
   }, 60_000);
+});
+
+// Issue 17: the README said the build reads SMART_STATUS_DIR and nothing about the config it pages from.
+it('the README names every variable `npm run build` reads its inputs from', async () => {
+  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+  const lines = readme.split('\n');
+  const at = lines.findIndex((l) => l.startsWith('npm run build'));
+  const text = lines.slice(at, at + 3).join('\n');
+  const vars = Object.keys(inputsEnv({ config: 'c', docs: 'd', status: 's' }, {})).filter(
+    (k) => k.startsWith('SMART_') && k !== 'SMART_NOW',
+  );
+  expect(vars).toEqual(['SMART_CONFIG', 'SMART_DOCS', 'SMART_STATUS_DIR']);
+  for (const v of vars) expect(text).toContain(v);
 });

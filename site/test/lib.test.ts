@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { DayAggregate } from '../../checker/status/schema.ts';
 import { elapsedMinutes, lastDays, localDay, monthLength } from '../src/lib/calendar.ts';
+import { type DayContext, readDay, toRuns } from '../src/lib/day-runs.ts';
 import { minutesText, percent, plural, zoneLabel } from '../src/lib/format.ts';
 import { humps } from '../src/lib/humps.ts';
 import { headingSlug, renderRunbook, siteHref } from '../src/lib/markdown.ts';
 import { runbookAliases } from '../src/lib/runbooks.ts';
-import { dayMinutes } from '../src/lib/sla.ts';
 import { isStale, worst } from '../src/lib/view.ts';
 
 const TZ = 'Europe/Moscow';
@@ -19,12 +19,64 @@ const agg = (down: number, noData = 0, maintenance = 0): DayAggregate => ({
 });
 
 describe('daily bars', () => {
-  it('a day without an aggregate is a day without data', () => {
-    expect(dayMinutes(undefined, 1440)).toEqual({ total: 1440, maintenance: 0, down: 0, noData: 1440 });
+  const ctx: DayContext = {
+    firstDay: '2026-09-01',
+    today: '2026-11-28',
+    fresh: true,
+    clockOf: () => '23:11 МСК',
+  };
+
+  it('a day without an aggregate is a day without data, and so is every day before watching began', () => {
+    expect(readDay('2026-11-20', undefined, 1440, ctx)).toEqual({ level: 'none', what: 'нет данных' });
+    expect(readDay('2026-08-31', agg(0), 1440, ctx)).toEqual({ level: 'none', what: 'нет данных' });
   });
 
   it('minutes are clamped to the part of the day that has passed', () => {
-    expect(dayMinutes(agg(700, 0, 0), 565)).toEqual({ total: 565, maintenance: 0, down: 565, noData: 0 });
+    expect(readDay('2026-11-28', agg(700), 565, ctx)).toEqual({ level: 'major', what: 'простой 9 ч 25 мин' });
+  });
+
+  // Issue 17: a watched, working installation's first day was grey, «без данных».
+  it('the first day counts from the first check: before it nobody was watching, it is not a gap', () => {
+    const first = { ...ctx, firstDay: '2026-11-28' };
+    expect(readDay('2026-11-28', agg(0, 551), 565, first)).toEqual({
+      level: 'ok',
+      what: 'без сбоев, данные с 23:11 МСК',
+    });
+    // A later day mostly without data is still grey: the checker was not looking.
+    expect(readDay('2026-11-27', agg(0, 800), 1440, ctx).level).toBe('none');
+  });
+
+  it('today before its first check is the state of the last check while the data is fresh', () => {
+    expect(readDay('2026-11-28', undefined, 3, ctx)).toEqual({ level: 'ok', what: 'без сбоев' });
+    expect(readDay('2026-11-28', undefined, 3, { ...ctx, fresh: false }).level).toBe('none');
+  });
+
+  // Issue 17: a day under announced maintenance was not shown as maintenance.
+  it('a day of announced maintenance is maintenance, even with hours without data', () => {
+    expect(readDay('2026-11-27', agg(0, 900, 120), 1440, ctx)).toEqual({
+      level: 'maint',
+      what: 'плановые работы 2 ч, без данных 15 ч',
+    });
+    expect(readDay('2026-11-27', agg(5, 0, 120), 1440, ctx).level).toBe('minor');
+  });
+
+  it('quiet days and days without data merge into runs; a day with news stands alone', () => {
+    const days = [
+      { day: '2026-11-20', level: 'none' as const, what: 'нет данных' },
+      { day: '2026-11-21', level: 'none' as const, what: 'нет данных' },
+      { day: '2026-11-22', level: 'ok' as const, what: 'без сбоев' },
+      { day: '2026-11-23', level: 'ok' as const, what: 'без сбоев' },
+      { day: '2026-11-24', level: 'minor' as const, what: 'простой 5 мин' },
+      { day: '2026-11-25', level: 'minor' as const, what: 'простой 5 мин' },
+      { day: '2026-11-26', level: 'ok' as const, what: 'без сбоев' },
+    ];
+    expect(toRuns(days).map((r) => `${r.label} (${r.days}): ${r.what}`)).toEqual([
+      '20–21 ноября (2): нет данных',
+      '22–23 ноября (2): без сбоев',
+      '24 ноября (1): простой 5 мин',
+      '25 ноября (1): простой 5 мин',
+      '26 ноября (1): без сбоев',
+    ]);
   });
 
   it('today counts only the minutes that have passed (09:25 МСК → 565)', () => {

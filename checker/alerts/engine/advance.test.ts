@@ -256,7 +256,11 @@ describe('alert engine sequences', () => {
     const sim = play([
       { at: '2026-11-28T17:52:00Z', checks: { [B]: bad }, events: [] },
       { at: '2026-11-28T17:57:00Z', checks: { [B]: bad }, events: [] },
-      { at: '2026-11-28T18:02:00Z', checks: { [B]: bad }, events: ['firing KodeksBehindProxyDown beta/cloud'] },
+      {
+        at: '2026-11-28T18:02:00Z',
+        checks: { [B]: bad },
+        events: ['firing KodeksBehindProxyDown beta/cloud'],
+      },
       { at: '2026-11-28T18:07:00Z', checks: { [B]: bad }, events: [] },
     ]);
     expect(sim.incidents()[0]).toMatchObject({ maintenance: false, suppressed: false });

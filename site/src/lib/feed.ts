@@ -5,16 +5,24 @@ import type { ClientView, IncidentView } from './view.ts';
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true });
 
+/** A sentence ending in one full stop, whether or not the text brought its own («..» never). */
+function sentence(text: string): string {
+  const t = text.trim();
+  return /[.!?…]$/.test(t) ? t : `${t}.`;
+}
+
 function incidentEntry(v: ClientView, i: IncidentView, page: string) {
   const lines = [
-    `${i.installation}: ${i.title}.`,
-    `Начало: ${dateTime(i.started, v.timezone)}.`,
+    sentence(`${i.installation}: ${i.title}`),
+    sentence(`Начало: ${dateTime(i.started, v.timezone)}`),
     i.resolved !== undefined
-      ? `Восстановлено: ${dateTime(i.resolved, v.timezone)} (длительность ${minutesText(i.minutes)}).`
+      ? sentence(
+          `Восстановлено: ${dateTime(i.resolved, v.timezone)} (длительность ${minutesText(i.minutes)})`,
+        )
       : 'Инцидент продолжается.',
   ];
-  if (i.cause) lines.push(`Вероятная причина: ${i.cause}.`);
-  if (i.workaround) lines.push(`Что можно сделать сейчас: ${i.workaround}`);
+  if (i.cause) lines.push(sentence(`Вероятная причина: ${i.cause}`));
+  if (i.workaround) lines.push(sentence(`Что можно сделать сейчас: ${i.workaround}`));
   return {
     id: `${page}#${encodeURIComponent(i.id)}`,
     title: `${i.resolved !== undefined ? 'Решено' : 'Идёт'}: ${i.title} — ${i.installation}`,
@@ -38,7 +46,9 @@ export function atomFeed(v: ClientView, site: string, now: number): string {
       link: { '@_href': page },
       content: {
         '@_type': 'text',
-        '#text': `${dateTime(m.start, v.timezone)} — ${dateTime(m.end, v.timezone)}: ${m.installations.join(', ')}.`,
+        '#text': sentence(
+          `${dateTime(m.start, v.timezone)} — ${dateTime(m.end, v.timezone)}: ${m.installations.join(', ')}`,
+        ),
       },
     });
   // ISO strings in one zone compare in time order; Math.max would turn them into NaN.

@@ -38,6 +38,35 @@ export function dateTime(ms: number, tz: string): string {
   return `${fmt(tz, 'date').format(ms).replace(/ г\.$/, '')}, ${clock(ms, tz)}`;
 }
 
+/** «1 декабря, 23:11»: since when the data goes (the zone is said once, in the page's footer). */
+export function sinceText(ms: number, tz: string): string {
+  const date = fmt(tz, 'date')
+    .format(ms)
+    .replace(/ г\.$/, '')
+    .replace(/ \d{4}$/, '');
+  return `${date}, ${fmt(tz, 'clock').format(ms)}`;
+}
+
+const MONTHS_IN = [
+  'январе',
+  'феврале',
+  'марте',
+  'апреле',
+  'мае',
+  'июне',
+  'июле',
+  'августе',
+  'сентябре',
+  'октябре',
+  'ноябре',
+  'декабре',
+];
+
+/** «В декабре» for 2026-12. */
+export function monthIn(month: string): string {
+  return `В ${MONTHS_IN[Number(month.slice(5, 7)) - 1]}`;
+}
+
 /** «28 ноября 2026» for a calendar day YYYY-MM-DD (already local); «28 ноября» without the year. */
 export function dayText(day: string, withYear = true): string {
   const text = fmt('UTC', 'day')
@@ -56,17 +85,8 @@ export function plural(n: number, forms: readonly [string, string, string]): str
   return forms[2];
 }
 
-/** A duration in minutes as «12 мин», «4 ч 40 мин», «2 д 3 ч». */
-export function minutesText(total: number): string {
-  const min = Math.round(total);
-  if (min < 1) return total > 0 ? 'меньше минуты' : '0 мин';
-  const d = Math.floor(min / 1440);
-  const h = Math.floor((min % 1440) / 60);
-  const m = min % 60;
-  if (d > 0) return h > 0 ? `${d} д ${h} ч` : `${d} д`;
-  if (h > 0) return m > 0 ? `${h} ч ${m} мин` : `${h} ч`;
-  return `${m} мин`;
-}
+/** Durations follow the one rounding rule of pages and messages (checker/text/duration.ts). */
+export { durationText, minutesText } from '../../../checker/text/duration.ts';
 
 /** A percentage with as many decimals as it takes to not round 99.96 up to 100: «99,95 %». */
 export function percent(v: number | undefined): string {

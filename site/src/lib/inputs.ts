@@ -103,6 +103,28 @@ export async function loadInputs(env: NodeJS.ProcessEnv, cwd: string): Promise<I
   };
 }
 
+/**
+ * Clients that have status data (state or history) but are not in installations.yaml: their pages are not
+ * built. A client removed from the file leaves its data behind; all of them at once usually means the build
+ * reads another installations.yaml than the checker (SMART_CONFIG).
+ */
+export function unknownClients(inputs: Inputs): string[] {
+  const known = new Set(inputs.config.clients.map((c) => c.id));
+  const seen = new Set([...inputs.status.states.keys(), ...inputs.status.history.keys()]);
+  return [...seen].filter((id) => !known.has(id)).sort();
+}
+
+/** The build's warnings about its inputs, one line each, for stderr. */
+export function inputWarnings(inputs: Inputs, configFile: string): string[] {
+  const unknown = unknownClients(inputs);
+  if (unknown.length === 0) return [];
+  return [
+    `warning: status data for ${unknown.length} client${unknown.length === 1 ? '' : 's'} not in ${configFile}: ` +
+      `${unknown.join(', ')} — no pages are built for them. If the checker uses another installations.yaml, ` +
+      'point SMART_CONFIG at it; if they were removed, their state/ and history/ files can go.',
+  ];
+}
+
 const CACHE = Symbol.for('smart-status.site.inputs');
 type Cache = { [CACHE]?: Promise<InputsResult> };
 

@@ -3,22 +3,24 @@
  * allow-list of fields. Private fields (ip, url, manager, notes, evidence, agent reports, diagnosis hints
  * for managers) never enter these objects, so no template can leak them.
  */
+
+import { windowsOf } from '../../../checker/alerts/engine/advance.ts';
 import type { Component, Importance } from '../../../checker/alerts/names.ts';
 import type { Client } from '../../../checker/config/schema.ts';
-import { type Days, type MonthSla, mergeDays, monthSla, uptime } from '../../../checker/sla/availability.ts';
-import type { Incident, OverallState } from '../../../checker/status/schema.ts';
+import {
+  type MonthSla,
+  mergeDays,
+  monthSla,
+  type PeriodFigure,
+  uptime,
+  watchedFrom,
+} from '../../../checker/sla/availability.ts';
+import type { Incident, InstallationState, OverallState } from '../../../checker/status/schema.ts';
 import { elapsedMinutes, lastDays, localDay } from './calendar.ts';
-import { dayText, minutesText } from './format.ts';
+import { type DayRun, readDay, toRuns } from './day-runs.ts';
+import { clock } from './format.ts';
 import type { Inputs } from './inputs.ts';
 import { OVERALL_RANK, PUBLIC_COMPONENTS } from './labels.ts';
-import { dayMinutes } from './sla.ts';
-
-export interface DayBar {
-  day: string;
-  level: 'ok' | 'minor' | 'major' | 'maint' | 'none';
-  /** Accessible description: date, minutes down, minutes without data. */
-  text: string;
-}
 
 export interface ComponentView {
   component: Component;
@@ -36,10 +38,17 @@ export interface InstallationView {
   /** The state the stale data last showed. */
   lastKnown?: OverallState;
   components: ComponentView[];
-  bars: DayBar[];
-  uptime30?: number;
-  uptime90?: number;
+  /** The 90 daily bars as runs of days that read the same. */
+  runs: DayRun[];
+  uptime30: PeriodFigure;
+  uptime90: PeriodFigure;
   month: MonthSla;
+  /** "Is it us or you?": when the server last answered, or since when it does not. */
+  server?: { answered: number } | { silentSince: number };
+  /** The latest public incident of this installation (open or not), if any in the last 90 days. */
+  lastIncident?: { started: number; resolved?: number };
+  /** When watching this installation began, when that is within the 90 days shown. */
+  watchedFrom?: number;
 }
 
 export interface IncidentView {
@@ -54,7 +63,6 @@ export interface IncidentView {
   minutes: number;
   cause?: string;
   workaround?: string;
-  maintenance: boolean;
 }
 
 export interface MaintenanceView {
@@ -103,21 +111,23 @@ export function isStale(at: number | undefined, now: number, intervalMs: number)
   return at === undefined || now - at > 3 * intervalMs;
 }
 
-function dayBar(day: string, days: Days, elapsed: number): DayBar {
-  const m = dayMinutes(days[day], elapsed);
-  let level: DayBar['level'] = 'ok';
-  if (m.down >= 60) level = 'major';
-  else if (m.down > 0) level = 'minor';
-  else if (m.noData * 2 > m.total) level = 'none';
-  else if (m.maintenance > 0) level = 'maint';
-  // 90 days never hold the same day of a month twice: the year would only add bytes to every bar.
-  // Only what happened is said: a quiet day is «без сбоев», which keeps 90 bars per installation small.
-  const parts: string[] = [];
-  if (m.down > 0) parts.push(`простой ${minutesText(m.down)}`);
-  if (m.noData > 0) parts.push(`без данных ${minutesText(m.noData)}`);
-  if (m.maintenance > 0) parts.push(`плановые работы ${minutesText(m.maintenance)}`);
-  const text = `${dayText(day, false)}: ${parts.length > 0 ? parts.join(', ') : 'без сбоев'}`;
-  return { day, level, text };
+/** Checks that reach the Kodeks server itself (not the name, the certificate or the agent). */
+const SERVER_CHECKS = ['http', 'http_ip', 'tcp', 'kodeks_xml'] as const;
+
+/** When the server last answered (now, if any server check passes), or since when none does. */
+function serverFact(s: InstallationState | undefined): InstallationView['server'] {
+  if (!s) return undefined;
+  const checks = SERVER_CHECKS.map((c) => s.checks[c]).filter((c) => c !== undefined);
+  if (checks.some((c) => c.status === 'ok')) return { answered: Date.parse(s.checked_at) };
+  const failing = checks.filter((c) => c.status === 'fail');
+  if (failing.length === 0) return undefined;
+  // The last answer came before the latest of the failures began.
+  return { silentSince: Math.max(...failing.map((c) => Date.parse(c.since))) };
+}
+
+/** Incidents a client sees: visible, announced on their own, and not part of announced maintenance. */
+function isPublic(i: Incident): boolean {
+  return i.client_visible && !i.suppressed && !i.maintenance;
 }
 
 function incidentView(i: Incident, inputs: Inputs, client: Client, now: number): IncidentView {
@@ -132,7 +142,6 @@ function incidentView(i: Incident, inputs: Inputs, client: Client, now: number):
     importance: i.importance,
     started,
     minutes: ((resolved ?? now) - started) / 60_000,
-    maintenance: i.maintenance,
   };
   if (resolved !== undefined) view.resolved = resolved;
   if (i.diagnosis?.cause) view.cause = i.diagnosis.cause;
@@ -170,13 +179,9 @@ export function clientView(client: Client, inputs: Inputs): ClientView {
     .filter((m) => m.end > now)
     .sort((a, b) => a.start - b.start);
   const inMaintenance = (instId: string) =>
-    config.maintenance.some(
-      (m) =>
-        (m.installations.includes(client.id) || m.installations.includes(`${client.id}/${instId}`)) &&
-        Date.parse(m.start) <= now &&
-        now < Date.parse(m.end),
-    );
+    windowsOf(config, client.id, instId).some((w) => w.start <= now && now < w.end);
 
+  const mine = status.incidents.filter((i) => i.client === client.id && isPublic(i));
   const installations: InstallationView[] = client.installations.map((inst) => {
     const s = state?.installations[inst.id];
     const itz = inst.timezone ?? tz;
@@ -195,18 +200,45 @@ export function clientView(client: Client, inputs: Inputs): ClientView {
           since: Date.parse(cs.since),
         });
     }
+    const from = watchedFrom(days, itz);
+    const shown = lastDays(today, BAR_DAYS);
+    const firstDay = from === undefined ? undefined : localDay(from, itz);
+    const ctx = {
+      today,
+      fresh: !stale,
+      clockOf: () => clock(from ?? now, itz),
+      ...(firstDay ? { firstDay } : {}),
+    };
     const view: InstallationView = {
       id: inst.id,
       title: inst.title,
       overall,
       components,
-      bars: lastDays(today, BAR_DAYS).map((d) => dayBar(d, days, elapsedMinutes(d, now, itz))),
-      uptime30: uptime(days, 30, itz, now).availability,
-      uptime90: uptime(days, 90, itz, now).availability,
-      month: monthSla(days, today.slice(0, 7), itz, now, client.sla?.availability),
+      runs: toRuns(shown.map((d) => ({ day: d, ...readDay(d, days[d], elapsedMinutes(d, now, itz), ctx) }))),
+      uptime30: uptime(days, 30, itz, now),
+      uptime90: uptime(days, 90, itz, now),
+      month: monthSla(
+        days,
+        today.slice(0, 7),
+        itz,
+        now,
+        client.sla?.availability,
+        windowsOf(config, client.id, inst.id),
+      ),
     };
     const hosting = inst.hosting ? config.hostings[inst.hosting]?.title : undefined;
     if (hosting) view.hosting = hosting;
+    const server = serverFact(s);
+    if (server) view.server = server;
+    const own = mine.filter((i) => i.installation === inst.id);
+    const last =
+      own.find((i) => !i.resolved_at) ??
+      own.reduce<Incident | undefined>((a, i) => (!a || i.resolved_at! > a.resolved_at! ? i : a), undefined);
+    if (last) {
+      view.lastIncident = { started: Date.parse(last.started_at) };
+      if (last.resolved_at) view.lastIncident.resolved = Date.parse(last.resolved_at);
+    }
+    if (from !== undefined && firstDay !== undefined && firstDay > shown[0]!) view.watchedFrom = from;
     if (stale && overall !== 'no_data') {
       view.lastKnown = overall;
       view.overall = 'no_data';
@@ -215,8 +247,10 @@ export function clientView(client: Client, inputs: Inputs): ClientView {
   });
 
   const known = worst(installations.map((i) => i.lastKnown ?? i.overall));
-  const mine = status.incidents.filter((i) => i.client === client.id && i.client_visible && !i.suppressed);
-  const active = mine.filter((i) => !i.resolved_at).map((i) => incidentView(i, inputs, client, now));
+  // Under announced maintenance an open incident is the maintenance itself, not a fault to troubleshoot.
+  const active = mine
+    .filter((i) => !i.resolved_at && !inMaintenance(i.installation))
+    .map((i) => incidentView(i, inputs, client, now));
   const since = now - 90 * 86_400_000;
   const past = mine
     .filter((i) => i.resolved_at && Date.parse(i.resolved_at) >= since)
