@@ -106,8 +106,10 @@ describe('Markdown to Telegram HTML', () => {
 
 describe('times and durations', () => {
   it.each([
-    [0, 'меньше минуты'],
+    [0, '0 мин'],
     [59_000, 'меньше минуты'],
+    // Issue 17: the same 1 min 34 s the status page shows as «1 мин».
+    [94_000, '1 мин'],
     [40 * 60_000, '40 мин'],
     [4 * 3_600_000, '4 ч'],
     [(4 * 60 + 40) * 60_000, '4 ч 40 мин'],

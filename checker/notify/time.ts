@@ -53,17 +53,8 @@ export function formatClock(at: Date, timeZone: string, now: Date = at): string 
   return `${sameDay ? clock : `${p.day}.${p.month} ${clock}`} ${zoneLabel(timeZone, at)}`;
 }
 
-/** A downtime in words: «меньше минуты», «40 мин», «4 ч 40 мин», «2 д 3 ч». */
-export function formatDuration(ms: number): string {
-  const minutes = Math.floor(Math.max(0, ms) / 60_000);
-  if (minutes < 1) return 'меньше минуты';
-  const d = Math.floor(minutes / 1440);
-  const h = Math.floor((minutes % 1440) / 60);
-  const m = minutes % 60;
-  if (d > 0) return h > 0 ? `${d} д ${h} ч` : `${d} д`;
-  if (h > 0) return m > 0 ? `${h} ч ${m} мин` : `${h} ч`;
-  return `${m} мин`;
-}
+/** A downtime in words («меньше минуты», «40 мин», «4 ч 40 мин»): the site's rounding rule, one module for both. */
+export { durationText as formatDuration } from '../text/duration.ts';
 
 /** «с 21:00 до 01:40 МСК» — the zone once, dates only where the day differs from `now`'s. */
 export function formatRange(from: Date, to: Date, timeZone: string, now: Date = to): string {

@@ -9,10 +9,14 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../checker/alerts/catalog.ts';
+import { parseConfig } from '../../checker/config/load.ts';
+import { htmlToPlain } from '../../checker/notify/html.ts';
+import { renderEvents } from '../../checker/notify/render.ts';
 import { AXE_FILE, AXE_URL_PATH, axeSerious, openBrowser, screenshot } from './browser.ts';
 import { buildSite, ROOT } from './build-site.ts';
 import { serveStatic } from './static-server.ts';
-import { writeStatusFixture } from './status-fixture.ts';
+import { blipStart, writeStatusFixture } from './status-fixture.ts';
 
 const NOW = '2026-11-28T09:25:00+03:00';
 const FIXTURES = join(ROOT, 'site/test/fixtures');
@@ -185,6 +189,37 @@ describe('client pages', () => {
     expect(text).toContain('Сервер не видит ключ SenseLock');
     expect(text).toContain('25 ноября 2026, 21:00 МСК');
     expect(text).toContain('1 ч 5 мин');
+  });
+
+  // Issue 17.2: Telegram said «простой 1 мин», the page «2 мин» for the same 1 min 34 s.
+  it('a 1 min 34 s incident reads «1 мин» on the page and in the Telegram message', async () => {
+    const { text } = await get('/status/norma/');
+    const start = blipStart(Date.parse(NOW));
+    expect(text).toMatch(
+      />Кодекс — резервный сервер · с 23 ноября 2026, 09:25 МСК до 09:26 МСК · длительность 1 мин</,
+    );
+    // The fixture's installations.yaml, with a managers' chat to send the message to.
+    const yaml = await readFile(join(FIXTURES, 'installations.yaml'), 'utf8');
+    const config = parseConfig('installations.yaml', `${yaml}\nnotify:\n  telegram: { chat: "-100123" }\n`);
+    const catalog = await loadCatalog(join(FIXTURES, 'docs/errors'));
+    if (!config.ok || !catalog.ok) throw new Error('fixture inputs');
+    const [message] = renderEvents(
+      [
+        {
+          kind: 'resolved',
+          client: 'norma',
+          installation: 'reserve',
+          alert: 'KodeksBehindProxyDown',
+          importance: 'critical',
+          since: new Date(start).toISOString(),
+          at: new Date(start + 94_000).toISOString(),
+          durationMs: 94_000,
+          incident: 'blip-norma',
+        },
+      ],
+      { config: config.config, catalog: catalog.catalog, now: new Date(start + 94_000) },
+    );
+    expect(htmlToPlain(message!.text)).toContain('Простой 1 мин');
   });
 
   it('every client page is under 50 KB of HTML and CSS and loads no script', async () => {
@@ -390,6 +425,132 @@ describe('in Chromium', () => {
       await b.close();
     }
   }, 120_000);
+
+  // Issue 17.10: on a phone the state of a component with a description wrapped under it, zig-zagging.
+  it('at 390 px every component state stays in the right-hand column, on the first line of its row', async () => {
+    const b = await openBrowser({ js: false, width: 390 });
+    try {
+      const page = await b.context.newPage();
+      const misplaced: string[] = [];
+      let rows = 0;
+      for (const [name, path] of PAGES.filter(([, p]) => p.startsWith('/status/'))) {
+        await page.goto(base + path);
+        await screenshot(page, `${name}-nojs-390`);
+        const found = await page.locator('.comp li').evaluateAll((lis) =>
+          lis.map((li) => {
+            const row = li.getBoundingClientRect();
+            const name = li.firstElementChild!.getBoundingClientRect();
+            const state = li.querySelector('.state')!.getBoundingClientRect();
+            const ok = Math.abs(state.right - row.right) <= 1 && state.top < name.top + 8;
+            return ok
+              ? ''
+              : `${li.textContent}: state at ${Math.round(state.left)}–${Math.round(state.right)}, row ends ${Math.round(row.right)}`;
+          }),
+        );
+        rows += found.length;
+        misplaced.push(...found.filter(Boolean).map((f) => `${path} ${f}`));
+      }
+      expect(rows).toBeGreaterThan(20);
+      expect(misplaced).toEqual([]);
+    } finally {
+      await b.close();
+    }
+  }, 120_000);
+
+  // Issue 17.10: /docs/errors/ at 1280 px broke «KodeksBehindProxyD|own».
+  it('no table breaks a word in the middle: /docs/errors/ at 1280 px, every page at 390 px', async () => {
+    const broken: string[] = [];
+    for (const width of [1280, 390]) {
+      const b = await openBrowser({ js: false, width });
+      try {
+        const page = await b.context.newPage();
+        for (const [, path] of width === 1280 ? [['', '/docs/errors/']] : PAGES) {
+          await page.goto(base + path);
+          // In the page: every word of every table cell whose letters lie on more than one line.
+          const words = await page.evaluate<string[]>(`(() => {
+            const out = [];
+            for (const cell of document.querySelectorAll('td, th')) {
+              const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+              for (let n = walk.nextNode(); n; n = walk.nextNode())
+                for (const m of n.data.matchAll(/[^\\s\\-–—/]+/g)) {
+                  const r = document.createRange();
+                  r.setStart(n, m.index);
+                  r.setEnd(n, m.index + m[0].length);
+                  if (new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size > 1) out.push(m[0]);
+                }
+            }
+            return out;
+          })()`);
+          broken.push(...words.map((w) => `${width}px ${path}: ${w}`));
+        }
+      } finally {
+        await b.close();
+      }
+    }
+    expect(broken).toEqual([]);
+  }, 120_000);
+
+  // Issue 17.12: the public 404 spoke of runbooks to a client who mistyped a link.
+  it('the 404 speaks to a client who mistyped a link; the runbook hint only under /docs/errors/', async () => {
+    const visible = async (page: import('playwright-core').Page) =>
+      (await page.locator('main').innerText()).replace(/\s+/g, ' ');
+    const on = await openBrowser({ js: true, width: 1024 });
+    try {
+      const page = await on.context.newPage();
+      const res = await page.goto(`${base}/status/norm/`);
+      expect(res?.status()).toBe(404);
+      await screenshot(page, '404-client');
+      const text = await visible(page);
+      expect(text).toContain('По этой ссылке ничего нет');
+      expect(text).toContain('Возможно, вы имели в виду /status/norma/.');
+      expect(text).not.toMatch(/runbook/i);
+      // An unlisted client is never suggested, however close the typo.
+      await page.goto(`${base}/status/u-9f8e7d6c5/`);
+      expect(await visible(page)).not.toContain('Возможно, вы имели в виду');
+      await page.goto(`${base}/docs/errors/KodeksNoSuchAlert.md`);
+      await screenshot(page, '404-runbook');
+      const runbook = await visible(page);
+      expect(runbook).toContain("значит для этого алерта ещё нет runbook'а");
+      expect(runbook).toContain('Runbook для «KodeksNoSuchAlert» не найден.');
+      expect(runbook).not.toContain('По этой ссылке ничего нет');
+    } finally {
+      await on.close();
+    }
+    const off = await openBrowser({ js: false, width: 390 });
+    try {
+      const page = await off.context.newPage();
+      await page.goto(`${base}/status/norm/`);
+      const text = await visible(page);
+      expect(text).toContain('По этой ссылке ничего нет');
+      expect(text).not.toMatch(/runbook/i);
+    } finally {
+      await off.close();
+    }
+  }, 120_000);
+
+  it('every page has a favicon, and the browser asks for no /favicon.ico', async () => {
+    const pages = files.filter((f) => f.endsWith('.html'));
+    const without: string[] = [];
+    for (const f of pages)
+      if (!(await readFile(f, 'utf8')).includes('<link rel="icon" href="/favicon.svg" type="image/svg+xml">'))
+        without.push(relative(dist, f));
+    expect(without).toEqual([]);
+    const icon = await fetch(`${base}/favicon.svg`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await icon.text()).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    const b = await openBrowser({ js: true, width: 1024 });
+    try {
+      const page = await b.context.newPage();
+      const asked: string[] = [];
+      page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+      await page.goto(`${base}/status/norma/`);
+      await page.waitForLoadState('networkidle');
+      expect(asked).not.toContain('/favicon.ico');
+    } finally {
+      await b.close();
+    }
+  }, 60_000);
 
   it('the alert link opens the runbook in the browser, and search finds it in Russian', async () => {
     const b = await openBrowser({ js: true, width: 1024 });

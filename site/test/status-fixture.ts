@@ -19,6 +19,9 @@ import { addDays, lastDays, localDay } from '../src/lib/calendar.ts';
 const TZ = 'Europe/Moscow';
 const MIN = 60_000;
 
+/** Start of a 94-second incident five days before `now`. */
+export const blipStart = (now: number) => now - 5 * 86_400_000;
+
 async function put(dir: string, path: string, value: unknown): Promise<void> {
   const file = join(dir, path);
   await mkdir(dirname(file), { recursive: true });
@@ -244,6 +247,16 @@ export async function writeStatusFixture(dir: string, now: number): Promise<void
       started_at: iso(now - 86_400_000),
       resolved_at: iso(now - 86_000_000),
       client_visible: false,
+    }),
+    // 1 min 34 s: the page and Telegram must say the same (issue 17.2).
+    inc({
+      id: 'blip-norma',
+      client: 'norma',
+      installation: 'reserve',
+      alert: 'KodeksBehindProxyDown',
+      started_at: iso(blipStart(now)),
+      fired_at: iso(blipStart(now)),
+      resolved_at: iso(blipStart(now) + 94_000),
     }),
     inc({
       id: 'secret-key',
