@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from './demo.ts';
+import { SCREENSHOT_CLOCK } from '../demo/screenshots.ts';
+import { demoNow, run } from './demo.ts';
 import type { CommandIo } from './io.ts';
 
 function io() {
@@ -24,11 +25,19 @@ describe('smart demo options', () => {
     [['--port', 'http'], '--port: "http" is not a port number'],
     [['--interval', 'soon'], '--interval: "soon" must be a duration'],
     [['--colour'], "Unknown option '--colour'"],
+    [['--now', '2026-12-01 00:40'], '--now: "2026-12-01 00:40" is not a time'],
   ])('%j is refused with a one-line reason and the usage', async (argv, reason) => {
     const t = io();
     expect(await run(argv, t.io)).toBe(2);
     expect(t.err.join('\n')).toContain(reason);
     expect(t.err.join('\n')).toContain('usage: smart demo');
+  });
+
+  it('screenshots are taken on a fixed clock on the 1st of a month; --now sets any other', () => {
+    expect(demoNow(undefined, true)?.toISOString()).toBe('2026-11-30T21:40:00.000Z');
+    expect(SCREENSHOT_CLOCK).toMatch(/^\d{4}-\d{2}-01T/);
+    expect(demoNow('2026-06-15T12:00:00+03:00', true)?.toISOString()).toBe('2026-06-15T09:00:00.000Z');
+    expect(demoNow(undefined, false)).toBeNull();
   });
 
   it('--help prints the usage and exits 0', async () => {

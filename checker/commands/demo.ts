@@ -7,16 +7,18 @@ import { join, resolve } from 'node:path';
 import { parseDuration } from '../config/duration.ts';
 import { type DemoHandle, runDemo } from '../demo/run-demo.ts';
 import { MIN_CYCLES } from '../demo/scenario.ts';
-import { takeScreenshots } from '../demo/screenshots.ts';
+import { SCREENSHOT_CLOCK, takeScreenshots } from '../demo/screenshots.ts';
 import { type CommandIo, parseOptions } from './io.ts';
 
-const USAGE = `usage: smart demo [--port 4321] [--cycles 8] [--interval 2s] [--no-serve] [--screenshots DIR]
+const USAGE = `usage: smart demo [--port 4321] [--cycles 8] [--interval 2s] [--no-serve] [--screenshots DIR] [--now TIME]
 
 Starts fake Kodeks installations on 127.0.0.1 (one healthy, one whose SenseLock key is lost and comes back,
 two at «Техэксперт.Облако» whose DNS fails and recovers, one down), a DNS server and a Telegram stand-in;
 runs --cycles check cycles --interval apart (the clock of the checks advances 5 minutes per cycle), prints the
 Telegram messages, builds the site and serves it on http://127.0.0.1:PORT until Ctrl-C.
---no-serve: stop after building the site. --screenshots DIR: save PNGs of pages and messages (system Chromium).
+--no-serve: stop after building the site. --screenshots DIR: save PNGs of pages and messages (system Chromium),
+on a fixed clock (the last cycle at ${SCREENSHOT_CLOCK}, a 1st of a month) so they come out the same every time.
+--now TIME: the time of the last cycle (ISO, with a zone; default: the clock).
 Everything else lives in a temporary folder, removed at the end.`;
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -31,6 +33,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       interval: { type: 'string', default: '2s' },
       'no-serve': { type: 'boolean' },
       screenshots: { type: 'string' },
+      now: { type: 'string' },
       help: { type: 'boolean' },
     },
     io,
@@ -48,6 +51,8 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     bad.push(`--cycles: "${v.cycles}" must be a whole number from ${MIN_CYCLES} to 100`);
   if (intervalMs === undefined || intervalMs > 600_000)
     bad.push(`--interval: "${v.interval}" must be a duration such as 2s or 500ms (at most 10m)`);
+  const now = demoNow(v.now, v.screenshots !== undefined);
+  if (now === undefined) bad.push(`--now: "${v.now}" is not a time such as 2026-12-01T00:40:00+03:00`);
   if (bad.length) {
     io.err(`${bad.join('\n')}\n\n${USAGE}`);
     return 2;
@@ -69,6 +74,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
         intervalMs: intervalMs!,
         port,
         serve,
+        ...(now ? { now: () => now } : {}),
         root: ROOT,
         log: io.out,
         signal: interrupted.signal,
@@ -106,6 +112,18 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/**
+ * The time of the demo's last cycle: `--now`, else the fixed screenshot clock when screenshots are taken
+ * (README images are retaken on a 1st of a month, where the SLA figures used to go wrong), else null for
+ * the real clock. Undefined when `--now` is not a time with a zone.
+ */
+export function demoNow(now: string | undefined, screenshots: boolean): Date | null | undefined {
+  const text = now ?? (screenshots ? SCREENSHOT_CLOCK : undefined);
+  if (text === undefined) return null;
+  const ms = /(Z|[+-]\d\d:\d\d)$/.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(ms) ? undefined : new Date(ms);
 }
 
 function printSummary(demo: DemoHandle, io: CommandIo, serving: boolean): void {

@@ -99,7 +99,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoHandle> {
     world = await startWorld((m) => {
       messages.push(m);
       printMessage(m, log);
-    });
+    }, realNow());
     if (opts.serve) {
       try {
         site = await startStaticServer(join(dir, 'site'), opts.port);

@@ -12,6 +12,12 @@ import { chromium } from 'playwright-core';
 import { escapeHtml } from '../notify/html.ts';
 import type { SentMessage } from '../testing/telegram-stand-in.ts';
 
+/**
+ * The demo's clock for screenshots: 40 minutes into the 1st of a month (Moscow), so the README shows the
+ * month's figures where they once said «0,00 %», and every retake looks the same.
+ */
+export const SCREENSHOT_CLOCK = '2026-12-01T00:40:00+03:00';
+
 /** Where the system Chromium is looked for. */
 export const CHROMIUM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
@@ -53,7 +59,7 @@ export async function takeScreenshots(
       executablePath,
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-      viewport: { width: 1100, height: 800 },
+      viewport: { width: 1280, height: 800 },
       locale: 'ru-RU',
     });
     const files: string[] = [];
@@ -69,6 +75,14 @@ export async function takeScreenshots(
         await page.goto(`${siteUrl}${path}`, { waitUntil: 'load' });
         const file = join(outDir, name);
         await page.screenshot({ path: file, fullPage: name !== 'runbook.png' });
+        files.push(file);
+      }
+      // The status pages as a phone shows them (390 px).
+      await page.setViewportSize({ width: 390, height: 844 });
+      for (const [name, path] of shots.filter(([n]) => n.startsWith('status-page'))) {
+        await page.goto(`${siteUrl}${path}`, { waitUntil: 'load' });
+        const file = join(outDir, name.replace('.png', '-390.png'));
+        await page.screenshot({ path: file, fullPage: true });
         files.push(file);
       }
       const firing = messages.filter((m) => !m.reply_to_message_id);

@@ -29,8 +29,17 @@ export interface DemoWorld {
   close(): Promise<void>;
 }
 
-/** Starts the world; `onMessage` sees every message the stand-in accepts. */
-export async function startWorld(onMessage: (m: SentMessage) => void): Promise<DemoWorld> {
+const DAY = 86_400_000;
+
+/**
+ * Starts the world; `onMessage` sees every message the stand-in accepts. `clock` is the demo's time: the
+ * certificates are valid both then and now (the TLS probe judges them at the demo's time, the handshake at
+ * the real one), so a fixed clock for screenshots does not turn into «сертификат ещё не начал действовать».
+ */
+export async function startWorld(
+  onMessage: (m: SentMessage) => void,
+  clock: Date = new Date(),
+): Promise<DemoWorld> {
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     // One failing close must not keep the others open.
@@ -39,7 +48,11 @@ export async function startWorld(onMessage: (m: SentMessage) => void): Promise<D
   try {
     const ca = createTestCa('SMART demo CA');
     const https = async (host: string): Promise<FakeKodeks> => {
-      const server = await startFakeKodeks({ tls: ca.issue({ hosts: [host, '127.0.0.1'] }) });
+      const validity = {
+        notBefore: new Date(Math.min(Date.now(), clock.getTime()) - DAY),
+        notAfter: new Date(Math.max(Date.now(), clock.getTime()) + 365 * DAY),
+      };
+      const server = await startFakeKodeks({ tls: ca.issue({ hosts: [host, '127.0.0.1'], ...validity }) });
       closers.push(() => server.close());
       return server;
     };

@@ -492,7 +492,9 @@ describe('in Chromium', () => {
 
   // Issue 17.12: the public 404 spoke of runbooks to a client who mistyped a link.
   it('the 404 speaks to a client who mistyped a link; the runbook hint only under /docs/errors/', async () => {
+    // Rendered text only: the hidden half of the page must not count.
     const visible = async (page: import('playwright-core').Page) =>
+      // biome-ignore lint/performance/useDomNodeTextContent: what the visitor sees, hidden parts excluded.
       (await page.locator('main').innerText()).replace(/\s+/g, ' ');
     const on = await openBrowser({ js: true, width: 1024 });
     try {
