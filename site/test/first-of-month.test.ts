@@ -235,10 +235,14 @@ describe('11. size and accessible day bars', () => {
 
 describe('7. the Atom feed', () => {
   it('has no «..» where a cause already ends with a full stop', async () => {
-    const feeds = await Promise.all(PAGES.map(async (s) => (await fetch(`${base}/status/${s}/feed.xml`)).text()));
+    const feeds = await Promise.all(
+      PAGES.map(async (s) => (await fetch(`${base}/status/${s}/feed.xml`)).text()),
+    );
     // The causes the engine wrote end with a full stop of their own; the feed quotes them with no second one.
     const incidents = JSON.parse(await readFile(join(tmp, 'status/incidents/2026-11.json'), 'utf8'));
-    const causes: string[] = incidents.incidents.map((i: { diagnosis?: { cause: string } }) => i.diagnosis?.cause);
+    const causes: string[] = incidents.incidents.map(
+      (i: { diagnosis?: { cause: string } }) => i.diagnosis?.cause,
+    );
     const cause = causes.find((c) => c?.endsWith('.'));
     expect(cause).toBeDefined();
     const all = feeds.join('\n');
