@@ -23,7 +23,7 @@ describe('daily bars', () => {
     firstDay: '2026-09-01',
     today: '2026-11-28',
     fresh: true,
-    clockOf: () => '23:11 МСК',
+    firstClock: '23:11 МСК',
   };
 
   it('a day without an aggregate is a day without data, and so is every day before watching began', () => {

@@ -25,14 +25,14 @@ export interface DayRun {
 
 /** What the days are read against. */
 export interface DayContext {
-  /** The first watched day and the minute of it the watching began (undefined: never watched). */
+  /** The first watched day (undefined: never watched). */
   firstDay?: string;
+  /** When on that day the watching began, as the page writes a time («23:11 МСК»). */
+  firstClock?: string;
   /** Today (YYYY-MM-DD) in the installation's zone. */
   today: string;
   /** The data is fresh: today before its first check is the state of the last check, not a gap. */
   fresh: boolean;
-  /** «23:11 МСК» for a minute of the first day. */
-  clockOf: (minuteOfFirstDay: number) => string;
 }
 
 const QUIET = 'без сбоев';
@@ -57,7 +57,7 @@ export function readDay(
     // The part of the first day before the first check is not a gap: nobody was watching yet.
     total -= noData;
     noData = 0;
-    since = `данные с ${ctx.clockOf(agg?.no_data_min ?? 0)}`;
+    if (ctx.firstClock) since = `данные с ${ctx.firstClock}`;
   }
   const parts: string[] = [];
   if (down > 0) parts.push(`простой ${minutesText(down)}`);

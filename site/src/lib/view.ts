@@ -17,7 +17,7 @@ import {
 } from '../../../checker/sla/availability.ts';
 import type { Incident, InstallationState, OverallState } from '../../../checker/status/schema.ts';
 import { elapsedMinutes, lastDays, localDay } from './calendar.ts';
-import { type DayRun, readDay, toRuns } from './day-runs.ts';
+import { type DayContext, type DayRun, readDay, toRuns } from './day-runs.ts';
 import { clock } from './format.ts';
 import type { Inputs } from './inputs.ts';
 import { OVERALL_RANK, PUBLIC_COMPONENTS } from './labels.ts';
@@ -203,12 +203,11 @@ export function clientView(client: Client, inputs: Inputs): ClientView {
     const from = watchedFrom(days, itz);
     const shown = lastDays(today, BAR_DAYS);
     const firstDay = from === undefined ? undefined : localDay(from, itz);
-    const ctx = {
-      today,
-      fresh: !stale,
-      clockOf: () => clock(from ?? now, itz),
-      ...(firstDay ? { firstDay } : {}),
-    };
+    const ctx: DayContext = { today, fresh: !stale };
+    if (from !== undefined && firstDay !== undefined) {
+      ctx.firstDay = firstDay;
+      ctx.firstClock = clock(from, itz);
+    }
     const view: InstallationView = {
       id: inst.id,
       title: inst.title,
