@@ -67,5 +67,7 @@ async function measure(hang: boolean): Promise<void> {
 
 await measure(true);
 await measure(false);
-console.log('Before (serial, 15 s per Telegram call, up to 30 a run): up to 30 × 15 s = 450 s, mails not sent at all.');
+console.log(
+  'Before (serial, 15 s per Telegram call, up to 30 a run): up to 30 × 15 s = 450 s, mails not sent at all.',
+);
 process.exit(0);

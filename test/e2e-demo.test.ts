@@ -123,6 +123,20 @@ describe('demo scenario, Telegram', () => {
   it('the demo printed every message it sent', () => {
     expect(lines.filter((l) => l.includes('✉ Telegram'))).toHaveLength(demo.messages.length);
   });
+
+  it('the managers got a mail for every Telegram alert, the recoveries as replies in the thread', () => {
+    expect(lines.filter((l) => l.includes('✉ Письмо'))).toHaveLength(demo.mails.length);
+    const grouped = demo.mails.filter((m) => m.subject.includes('Техэксперт.Облако'));
+    // Case 2: each manager gets one mail for the hosting-wide outage and one reply when it is over.
+    expect(grouped.map((m) => [m.envelopeTo[0], Boolean(m.inReplyTo)])).toEqual([
+      ['maria.sokolova@example.ru', false],
+      ['maria.sokolova@example.ru', true],
+    ]);
+    expect(grouped[1]!.subject).toBe(`Re: ${grouped[0]!.subject}`);
+    const key = demo.mails.find((m) => m.subject.includes('ООО «Акме»'));
+    expect(key?.envelopeTo).toEqual(['ivan.petrov@example.ru']);
+    expect(key?.html).toContain('Что делать');
+  });
 });
 
 describe('demo scenario, site', () => {

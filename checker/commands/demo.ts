@@ -15,7 +15,7 @@ const USAGE = `usage: smart demo [--port 4321] [--cycles 8] [--interval 2s] [--n
 Starts fake Kodeks installations on 127.0.0.1 (one healthy, one whose SenseLock key is lost and comes back,
 two at «Техэксперт.Облако» whose DNS fails and recovers, one down), a DNS server and a Telegram stand-in;
 runs --cycles check cycles --interval apart (the clock of the checks advances 5 minutes per cycle), prints the
-Telegram messages, builds the site and serves it on http://127.0.0.1:PORT until Ctrl-C.
+Telegram messages and the managers' mails, builds the site and serves it on http://127.0.0.1:PORT until Ctrl-C.
 --no-serve: stop after building the site. --screenshots DIR: save PNGs of pages and messages (system Chromium),
 on a fixed clock (the last cycle at ${SCREENSHOT_CLOCK}, a 1st of a month) so they come out the same every time.
 --now TIME: the time of the last cycle (ISO, with a zone; default: the clock).
@@ -129,6 +129,7 @@ export function demoNow(now: string | undefined, screenshots: boolean): Date | n
 function printSummary(demo: DemoHandle, io: CommandIo, serving: boolean): void {
   io.out('');
   io.out(`Сообщений в Telegram (заглушка): ${demo.messages.length}`);
+  io.out(`Писем менеджерам (почтовый сервер на 127.0.0.1): ${demo.mails.length}`);
   for (const s of demo.skipped) io.out(`Пропущено: ${s}`);
   const base = demo.siteUrl;
   if (!base || !serving) return;

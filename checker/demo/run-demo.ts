@@ -13,10 +13,12 @@ import { type CycleResult, runCycle } from '../check-run/run-cycle.ts';
 import { formatDiagnostic } from '../config/diagnostics.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
+import { createMailer } from '../notify/smtp-client.ts';
 import { createTelegramClient } from '../notify/telegram-client.ts';
 import { formatClock } from '../notify/time.ts';
 import { serialize, statusPaths } from '../status/format.ts';
 import { createFsStore } from '../store/fs.ts';
+import type { ReceivedMail } from '../testing/smtp-server.ts';
 import type { SentMessage } from '../testing/telegram-stand-in.ts';
 import { seedQuietHistory } from './history-seed.ts';
 import { acmeAgentReport, cycleTime, demoConfigYaml, MIN_CYCLES, planCycle } from './scenario.ts';
@@ -65,6 +67,8 @@ export interface DemoHandle {
   cycles: DemoCycle[];
   /** Messages the Telegram stand-in accepted, in order. */
   messages: SentMessage[];
+  /** Mails the SMTP server accepted, in order. */
+  mails: ReceivedMail[];
   /** What the demo could not do here, in Russian (ICMP, the site …). */
   skipped: string[];
   stop(): Promise<void>;
@@ -83,6 +87,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoHandle> {
   const configFile = join(dir, 'installations.yaml');
   const docs = join(opts.root, 'docs', 'errors');
   const messages: SentMessage[] = [];
+  const mails: ReceivedMail[] = [];
   const skipped: string[] = [];
   let world: DemoWorld | undefined;
   let site: StaticServer | undefined;
@@ -95,11 +100,20 @@ export async function runDemo(opts: DemoOptions): Promise<DemoHandle> {
   };
 
   try {
-    log('Запускаю поддельные установки Кодекса на 127.0.0.1, DNS-сервер и заглушку Telegram…');
-    world = await startWorld((m) => {
-      messages.push(m);
-      printMessage(m, log);
-    }, realNow());
+    log(
+      'Запускаю поддельные установки Кодекса на 127.0.0.1, DNS-сервер, заглушку Telegram и почтовый сервер…',
+    );
+    world = await startWorld(
+      (m) => {
+        messages.push(m);
+        printMessage(m, log);
+      },
+      realNow(),
+      (m) => {
+        mails.push(m);
+        printMail(m, log);
+      },
+    );
     if (opts.serve) {
       try {
         site = await startStaticServer(join(dir, 'site'), opts.port);
@@ -122,10 +136,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoHandle> {
     const [config, catalog] = await loadInputs(configFile, docs);
     const store = createFsStore(statusDir);
     const telegram = createTelegramClient(world.telegram.token, world.telegram.apiRoot, 5000);
+    const mailer = createMailer(world.smtp.url, { ca: world.smtp.caPem, timeoutMs: 5000 });
     const tz = config.checker.timezone;
     log(`Демо SMART: папка ${dir}`);
     log(
-      `  DNS 127.0.0.1:${world.ports.dns} · Telegram (заглушка) ${world.telegram.apiRoot} · установки на 127.0.0.1`,
+      `  DNS 127.0.0.1:${world.ports.dns} · Telegram (заглушка) ${world.telegram.apiRoot} · почта 127.0.0.1:${world.smtp.port} · установки на 127.0.0.1`,
     );
     for (const s of skipped) log(`  пропущено: ${s}`);
     log('');
@@ -154,6 +169,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoHandle> {
         catalog,
         store,
         telegram,
+        mailer,
         now: fakeNow,
         vantage: 'demo',
         runDeps: { ca: [world.caPem] },
@@ -200,6 +216,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoHandle> {
       ...(site ? { siteUrl: site.url } : {}),
       cycles,
       messages,
+      mails,
       skipped,
       stop,
     };
@@ -230,6 +247,12 @@ function summary(r: CycleResult): string {
     for (const c of Object.values(inst.checks)) if (c) counts[c.status]++;
   const events = r.events.length ? `; событий: ${r.events.map((e) => e.kind).join(', ')}` : '';
   return `проверок ${counts.ok + counts.fail + counts.unknown}: ок ${counts.ok}, сбой ${counts.fail}, неизвестно ${counts.unknown}; горит алертов: ${r.firing}${events}`;
+}
+
+function printMail(m: ReceivedMail, log: (line: string) => void): void {
+  log(`   ✉ Письмо → ${m.envelopeTo.join(', ')}${m.inReplyTo ? ' (ответ в цепочке)' : ''}`);
+  log(`   │ Тема: ${m.subject}`);
+  for (const line of m.text.split('\n')) log(`   │ ${line}`);
 }
 
 function printMessage(m: SentMessage, log: (line: string) => void): void {

@@ -58,7 +58,10 @@ export function demoConfigYaml(p: DemoPorts, opts: { icmp: boolean }): string {
       canaries: [{ tcp: `127.0.0.1:${p.healthy}` }],
       resolvers: [`127.0.0.1:${p.dns}`],
     },
-    notify: { telegram: { chat: DEMO_CHAT, remind_every: '4h' } },
+    notify: {
+      telegram: { chat: DEMO_CHAT, remind_every: '4h' },
+      email: { from: 'SMART <alert@smart.example.ru>' },
+    },
     hostings: {
       'tekhexpert-cloud': { title: 'Техэксперт.Облако', support: 'https://support.tekhexpert-cloud.test/' },
     },
@@ -67,7 +70,7 @@ export function demoConfigYaml(p: DemoPorts, opts: { icmp: boolean }): string {
         id: 'pervaya-liniya',
         title: 'ООО «Первая линия»',
         visibility: 'public',
-        manager: { name: 'Иван Петров', telegram: '@ipetrov' },
+        manager: { name: 'Иван Петров', telegram: '@ipetrov', email: 'ivan.petrov@example.ru' },
         sla: { availability: 99.5 },
         installations: [
           {
@@ -83,7 +86,7 @@ export function demoConfigYaml(p: DemoPorts, opts: { icmp: boolean }): string {
         id: 'acme',
         title: 'ООО «Акме»',
         visibility: 'public',
-        manager: { name: 'Иван Петров', telegram: '@ipetrov' },
+        manager: { name: 'Иван Петров', telegram: '@ipetrov', email: 'ivan.petrov@example.ru' },
         sla: { availability: 99.5 },
         installations: [
           {
@@ -110,7 +113,7 @@ export function demoConfigYaml(p: DemoPorts, opts: { icmp: boolean }): string {
         id,
         title,
         visibility: 'public',
-        manager: { name: 'Мария Соколова', telegram: '@msokolova' },
+        manager: { name: 'Мария Соколова', telegram: '@msokolova', email: 'maria.sokolova@example.ru' },
         sla: { availability: 99.0 },
         installations: [
           {

@@ -1,12 +1,13 @@
 /**
  * The demo's fake world on loopback, built from the same test servers the probe tests use
  * (checker/testing/): a test CA, four fake Kodeks servers over HTTPS, one port that refuses, a DNS server
- * for their names (dns2: no root, no dnsmasq) and a Telegram Bot API stand-in. `apply` puts the world into
+ * for their names (dns2: no root, no dnsmasq), a Telegram Bot API stand-in and an SMTP server for the mails. `apply` puts the world into
  * the state a cycle of the scenario needs; `close` stops everything.
  */
 import { icmpUnavailableReason, systemPing } from '../probes/ping-system.ts';
 import { startDnsServer } from '../testing/dns-server.ts';
 import { type FakeKodeks, startFakeKodeks } from '../testing/fake-kodeks.ts';
+import { type ReceivedMail, type SmtpTestServer, startSmtpServer } from '../testing/smtp-server.ts';
 import {
   type SentMessage,
   startTelegramStandIn,
@@ -22,6 +23,8 @@ export interface DemoWorld {
   /** The demo CA in PEM: the checks trust it, nothing else does. */
   caPem: string;
   telegram: TelegramStandIn;
+  /** A real SMTP server on loopback (STARTTLS, AUTH) that keeps the managers' mails. */
+  smtp: SmtpTestServer;
   /** Why ICMP cannot be used here, or undefined when ping works. */
   icmpUnavailable?: string;
   /** Sets the key and DNS failures for a cycle. */
@@ -32,13 +35,14 @@ export interface DemoWorld {
 const DAY = 86_400_000;
 
 /**
- * Starts the world; `onMessage` sees every message the stand-in accepts. `clock` is the demo's time: the
+ * Starts the world; `onMessage` sees every message the stand-in accepts, `onMail` every mail. `clock` is the demo's time: the
  * certificates are valid both then and now (the TLS probe judges them at the demo's time, the handshake at
  * the real one), so a fixed clock for screenshots does not turn into «сертификат ещё не начал действовать».
  */
 export async function startWorld(
   onMessage: (m: SentMessage) => void,
   clock: Date = new Date(),
+  onMail: (m: ReceivedMail) => void = () => {},
 ): Promise<DemoWorld> {
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
@@ -67,6 +71,8 @@ export async function startWorld(
     closers.push(() => dns.close());
     const telegram = await startTelegramStandIn({ onMessage });
     closers.push(() => telegram.close());
+    const smtp = await startSmtpServer({ onMail });
+    closers.push(() => smtp.close());
     const icmpUnavailable = await icmpUnavailableReason(systemPing);
     return {
       ports: {
@@ -79,6 +85,7 @@ export async function startWorld(
       },
       caPem: ca.caPem,
       telegram,
+      smtp,
       ...(icmpUnavailable ? { icmpUnavailable } : {}),
       apply(plan) {
         acme.state.key = plan.keyPresent ? 'present' : 'absent';
