@@ -22,6 +22,12 @@ export const ALERT_NAMES = [
   'KodeksDBerrorsCodeXXXCount',
   'KodeksDBOperUpToOld',
   'KodeksDBOperUpToOldCount',
+  'KodeksLicenseExpiring2day',
+  'KodeksLicenseExpiring7day',
+  'KodeksLicenseExpiring90day',
+  'KodeksLimitsUsers',
+  'KodeksDBLicensesZero',
+  'KodeksOfflineSensLockCheck',
 ] as const;
 
 /** The name of an alert, written exactly as its runbook's file name. */
