@@ -28,6 +28,8 @@ export const ALERT_NAMES = [
   'KodeksLimitsUsers',
   'KodeksDBLicensesZero',
   'KodeksOfflineSensLockCheck',
+  'KodeksWarning',
+  'SmartXMLfileIsToOld',
 ] as const;
 
 /** The name of an alert, written exactly as its runbook's file name. */
