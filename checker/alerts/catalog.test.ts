@@ -76,6 +76,73 @@ const EXPECTED = [
   ['KodeksAgentSilent', 3, 'info', ['other'], 'agent', 'agent', 1, 1, [], false],
   ['SmartCheckerOffline', 2, 'critical', ['other'], 'checker', 'checker', 1, 1, [], false],
   ['SmartCheckerStale', 2, 'critical', ['other'], 'checker', 'checker', 1, 1, [], false],
+  [
+    'KodeksTcpStatus',
+    1,
+    'critical',
+    ['network'],
+    'network',
+    'tcp',
+    2,
+    1,
+    ['KodeksDnsResolve', 'KodeksIcmp'],
+    true,
+  ],
+  ['KodeksTcpStatusCount', 1, 'critical', ['network'], 'network', 'tcp', 1, 1, [], false],
+  [
+    'KodeksHttp200Status',
+    1,
+    'critical',
+    ['network'],
+    'access',
+    'http',
+    2,
+    1,
+    ['KodeksDnsResolve', 'KodeksIcmp', 'KodeksTcpStatus', 'KodeksMaintenance'],
+    true,
+  ],
+  ['KodeksHttp200StatusCount', 1, 'critical', ['network'], 'access', 'http', 1, 1, [], false],
+  ['KodeksIcmpCount', 1, 'critical', ['network'], 'network', 'icmp', 1, 1, [], false],
+  [
+    'KodeksMaintenance',
+    3,
+    'info',
+    ['availability'],
+    'access',
+    'http',
+    2,
+    1,
+    ['KodeksDnsResolve', 'KodeksIcmp', 'KodeksTcpStatus'],
+    true,
+  ],
+  ['KodeksMaintenanceCount', 2, 'info', ['availability'], 'access', 'http', 1, 1, [], false],
+  [
+    'KodeksNeedSupport',
+    2,
+    'critical',
+    ['availability'],
+    'access',
+    'http',
+    2,
+    1,
+    ['KodeksDnsResolve', 'KodeksIcmp', 'KodeksTcpStatus', 'KodeksMaintenance'],
+    true,
+  ],
+  [
+    'KodeksMaintenanceToLong',
+    2,
+    'critical',
+    ['availability'],
+    'access',
+    'http',
+    1,
+    1,
+    ['KodeksDnsResolve', 'KodeksIcmp', 'KodeksTcpStatus'],
+    false,
+  ],
+  ['KodeksMaintenanceToLongCount', 1, 'critical', ['availability'], 'access', 'http', 1, 1, [], false],
+  ['LicmanIcmp', 2, 'critical', ['licman'], 'license', 'licman', 2, 1, [], false],
+  ['LicmanTcpStatus', 1, 'critical', ['licman'], 'license', 'licman', 2, 1, ['LicmanIcmp'], true],
 ] as const;
 
 const temps: string[] = [];
@@ -224,26 +291,36 @@ describe('docs/errors and checker/alerts/names.ts', () => {
     ]);
   });
 
-  it('a mass alert gets count_min 10 unless it sets one', async () => {
+  it('a mass alert gets count_min 10 unless it sets one; count_min alone is refused', async () => {
     const dir = await copyOfDocs();
-    const icmp = await readFile(join(dir, 'KodeksIcmp.md'), 'utf8');
-    await writeFile(
-      join(dir, 'KodeksIcmp.md'),
-      icmp.replace('client_visible: true', 'client_visible: true\ncount_of: KodeksDnsResolve'),
-    );
-    const dns = await readFile(join(dir, 'KodeksDnsResolve.md'), 'utf8');
+    const count = await readFile(join(dir, 'KodeksIcmpCount.md'), 'utf8');
+    await writeFile(join(dir, 'KodeksIcmpCount.md'), count.replace(/^count_min: .*\n/m, ''));
     const result = await loadCatalog(dir);
-    expect(result.ok && result.catalog.get('KodeksIcmp')).toMatchObject({
-      count_of: 'KodeksDnsResolve',
+    expect(result.ok && result.catalog.get('KodeksIcmpCount')).toMatchObject({
+      count_of: 'KodeksIcmp',
       count_min: 10,
     });
-    expect(result.ok && 'count_min' in result.catalog.get('KodeksDnsResolve')!).toBe(false);
+    expect(result.ok && result.catalog.get('KodeksMaintenanceCount')?.count_min).toBe(31);
+    expect(result.ok && 'count_min' in result.catalog.get('KodeksIcmp')!).toBe(false);
+    const dns = await readFile(join(dir, 'KodeksDnsResolve.md'), 'utf8');
     await writeFile(
       join(dir, 'KodeksDnsResolve.md'),
       dns.replace('client_visible: true', 'client_visible: true\ncount_min: 31'),
     );
     expect(messages(await loadCatalog(dir))).toEqual([
       'KodeksDnsResolve.md: count_min belongs to a mass alert: add count_of naming the single alert it counts',
+    ]);
+  });
+
+  it('a mass alert counts a single alert, never another mass alert', async () => {
+    const dir = await copyOfDocs();
+    const count = await readFile(join(dir, 'KodeksTcpStatusCount.md'), 'utf8');
+    await writeFile(
+      join(dir, 'KodeksTcpStatusCount.md'),
+      count.replace('count_of: KodeksTcpStatus', 'count_of: KodeksIcmpCount'),
+    );
+    expect(messages(await loadCatalog(dir))).toEqual([
+      'KodeksTcpStatusCount.md: KodeksIcmpCount is itself a mass alert: count the single alert (KodeksIcmp)',
     ]);
   });
 });

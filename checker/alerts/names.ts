@@ -30,6 +30,18 @@ export const ALERT_NAMES = [
   'KodeksOfflineSensLockCheck',
   'KodeksWarning',
   'SmartXMLfileIsToOld',
+  'KodeksTcpStatus',
+  'KodeksTcpStatusCount',
+  'KodeksHttp200Status',
+  'KodeksHttp200StatusCount',
+  'KodeksIcmpCount',
+  'KodeksMaintenance',
+  'KodeksMaintenanceCount',
+  'KodeksNeedSupport',
+  'KodeksMaintenanceToLong',
+  'KodeksMaintenanceToLongCount',
+  'LicmanIcmp',
+  'LicmanTcpStatus',
 ] as const;
 
 /** The name of an alert, written exactly as its runbook's file name. */
