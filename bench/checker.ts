@@ -1,5 +1,5 @@
 /**
- * Benchmark: one checker run over 1,000 installations × 4 probes (http, dns, tls, kodeks_xml) against
+ * Benchmark: one checker run over 1,000 installations × 4 probes (http, dns, tls, sysinfo) against
  * loopback servers, where 5 % of installations accept connections and never answer and 5 % refuse them.
  * Timeout 2 s. Prints wall time, CPU per probe, peak RSS, and the same checks run one after another (as
  * Upptime does), measured on a sample and extrapolated, for the ratio.
@@ -142,7 +142,7 @@ function config(ports: Ports, indices: number[], concurrency: number, perHost: n
       return {
         id: `i${i}`,
         url: `https://${name(i)}:${port}/`,
-        probes: { http: {}, dns: {}, tls: {}, kodeks_xml: {} },
+        probes: { http: {}, dns: {}, tls: {}, sysinfo: { every: '0s' } },
       };
     }),
     { resolvers: [ports.dns], timeout: `${TIMEOUT_MS}ms`, concurrency, per_host: perHost },

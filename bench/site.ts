@@ -51,7 +51,7 @@ async function generate(dir: string): Promise<void> {
       ...(j === 0 ? { hosting: 'cloud' } : {}),
       url: `https://c${i}-${j}.bench.example/`,
       ip: `198.51.100.${(i * 2 + j) % 250}`,
-      probes: { http: {}, dns: {}, tls: {}, kodeks_xml: {} },
+      probes: { http: {}, dns: {}, tls: {}, sysinfo: {} },
     })),
   }));
   await put(

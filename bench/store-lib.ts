@@ -115,7 +115,7 @@ const CHECKS = {
   http: ['access', 'HTTP_OK', 'Страница открывается'],
   dns: ['dns', 'DNS_OK', 'Имя разрешается'],
   tls: ['tls', 'TLS_OK', 'Сертификат действителен ещё 64 дня'],
-  kodeks_xml: ['license', 'XML_OK', 'Ключ SenseLock виден серверу'],
+  sysinfo: ['license', 'XML_OK', 'Ключ SenseLock виден серверу'],
 } as const;
 
 /** state/<client>.json as of one run: latencies and timestamps move every run. */

@@ -31,7 +31,7 @@ function generate(): string {
         http: { expect: [200, 302] },
         dns: {},
         tls: { warn_days: 21 },
-        kodeks_xml: { path: '/status.xml' },
+        sysinfo: {},
         agent: { max_age: '15m' },
       },
     })),

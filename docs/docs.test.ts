@@ -274,8 +274,8 @@ describe('docs/installations.md', () => {
     const example = md.parse(doc, {}).find((t) => t.type === 'fence' && t.info === 'yaml');
     const result = parseConfig('docs/installations.md', example!.content);
     expect(result.ok ? [] : result.diagnostics.map((d) => `${d.path}: ${d.message}`)).toEqual([]);
-    expect(result.ok && result.config.clients[0]!.installations[0]!.probes.kodeks_xml?.select).toBe(
-      'status/senselock/@state',
+    expect(result.ok && result.config.clients[0]!.installations[0]!.probes.sysinfo?.path).toBe(
+      '/sysinfo/si_save_request',
     );
   });
 });

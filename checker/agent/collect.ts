@@ -1,7 +1,8 @@
 import type { Installation } from '../config/schema.ts';
 import type { AgentReport } from '../status/schema.ts';
+import type { ParsePool } from '../sysinfo/parse-pool.ts';
 import { localTarget } from './local-fetch.ts';
-import { probeLocalHttp, probeLocalXml } from './local-probes.ts';
+import { probeLocalHttp, readLocalSysinfo } from './local-probes.ts';
 import { buildReport } from './report.ts';
 import type { UsbId, UsbLister } from './types.ts';
 import { inspectUsb } from './usb-inspect.ts';
@@ -21,24 +22,34 @@ export interface CollectInput {
   localPort?: number;
   /** Hard timeout of each local request, ms. */
   timeoutMs: number;
-  /** Bytes read from the local XML status at most. */
-  maxBytes?: number;
+  /** Zone of times the report writes without an offset (the installation's, else checker.timezone). */
+  timezone?: string;
+  /** Reads sysinfo reports (a worker pool); needed when the installation's sysinfo source is the agent. */
+  reports?: ParsePool;
 }
 
 /**
- * Runs the local probes at once — USB, the Kodeks web port, the XML status when the installation has a
- * `kodeks_xml` probe — and builds the validated report.
+ * Runs the local probes at once — USB, the Kodeks web port, and the sysinfo report when the installation's
+ * `probes.sysinfo.source` is `agent` (closed networks: the checker cannot fetch it) — and builds the
+ * validated report. Of the sysinfo report only the derived facts go into it.
  */
 export async function collectReport(input: CollectInput): Promise<AgentReport> {
   const inst = input.installation;
   const target = localTarget(inst.url, input.localPort);
   const httpPath = inst.probes.http?.path ?? new URL(inst.url).pathname;
-  const xml = inst.probes.kodeks_xml;
-  const opts = { timeoutMs: input.timeoutMs, maxBytes: input.maxBytes };
-  const [usb, http, kodeksXml] = await Promise.all([
+  const sysinfo = inst.probes.sysinfo?.source === 'agent' ? inst.probes.sysinfo : undefined;
+  const opts = { timeoutMs: input.timeoutMs };
+  const [usb, http, local] = await Promise.all([
     inspectUsb(input.lister, input.usbIds),
     probeLocalHttp(target, httpPath, opts),
-    xml ? probeLocalXml(target, xml, opts) : Promise.resolve(undefined),
+    sysinfo && input.reports
+      ? readLocalSysinfo(target, sysinfo, {
+          ...opts,
+          pool: input.reports,
+          now: input.now,
+          timezone: input.timezone ?? 'Europe/Moscow',
+        })
+      : Promise.resolve(undefined),
   ]);
   return buildReport({
     client: input.client,
@@ -48,6 +59,6 @@ export async function collectReport(input: CollectInput): Promise<AgentReport> {
     hostname: input.hostname,
     usb,
     http,
-    kodeksXml,
+    ...(local ? { sysinfo: local.check, ...(local.facts ? { facts: local.facts } : {}) } : {}),
   });
 }

@@ -20,7 +20,7 @@ const T = new Date('2026-11-28T21:00:00.000Z');
 const MAX_AGE = 15 * 60_000;
 const senseIV = { vendorId: 0x0471, productId: 0x485d, manufacturer: 'Senselock', product: 'SenseIV' };
 const hub = { vendorId: 0x1d6b, productId: 0x0002 };
-/** What the central kodeks_xml probe says in case 1: the Kodeks server reports the key missing. */
+/** What the central sysinfo probe says in case 1: the Kodeks server reports the key missing. */
 const xmlKeyMissing: ProbeResult = {
   status: 'fail',
   latencyMs: 5,
@@ -78,7 +78,7 @@ describe('agent report → central agent probe', () => {
     expect(r).toMatchObject({ status: 'ok', code: 'OK' });
     expect(r.evidence).toMatchObject({ usb: 'present', usb_device_1: '0471:485d (ключ) Senselock SenseIV' });
     expect(alertSignals({ agent: r })).toMatchObject({ KodeksAgentSilent: 'ok', KodeksUsbKeyMissing: 'ok' });
-    expect(diagnose({ agent: r, kodeks_xml: xmlKeyMissing }).KodeksXmlSensLockStatus?.rule).toBe(
+    expect(diagnose({ agent: r, sysinfo: xmlKeyMissing }).KodeksXmlSensLockStatus?.rule).toBe(
       'key_not_seen_by_kodeks',
     );
   });
@@ -90,7 +90,7 @@ describe('agent report → central agent probe', () => {
       KodeksAgentSilent: 'ok',
       KodeksUsbKeyMissing: 'fail',
     });
-    const d = diagnose({ agent: r, kodeks_xml: xmlKeyMissing }).KodeksXmlSensLockStatus;
+    const d = diagnose({ agent: r, sysinfo: xmlKeyMissing }).KodeksXmlSensLockStatus;
     expect(d).toMatchObject({ rule: 'key_usb_absent', alert: 'KodeksXmlSensLockStatus' });
     expect(d?.hint).toMatch(/программу проброса USB/);
   });
@@ -104,9 +104,7 @@ describe('agent report → central agent probe', () => {
       KodeksAgentSilent: 'ok',
       KodeksUsbKeyMissing: 'unknown',
     });
-    expect(diagnose({ agent: r, kodeks_xml: xmlKeyMissing }).KodeksXmlSensLockStatus?.rule).toBe(
-      'key_missing',
-    );
+    expect(diagnose({ agent: r, sysinfo: xmlKeyMissing }).KodeksXmlSensLockStatus?.rule).toBe('key_missing');
   });
 
   it('stale: a report older than max_age is KodeksAgentSilent', async () => {

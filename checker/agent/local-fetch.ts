@@ -30,13 +30,13 @@ export function localTarget(installationUrl: string, port?: number): LocalTarget
 }
 
 /**
- * GETs `path` from the local server with a hard timeout and a body cap. Certificates are not checked:
+ * GETs (or form-POSTs) `path` from the local server with a hard timeout and a body cap. Certificates are not checked:
  * the central `tls` probe judges them; here only "does the server on this machine answer" matters.
  */
 export async function fetchLocal(
   target: LocalTarget,
   path: string,
-  opts: { timeoutMs: number; maxBytes: number },
+  opts: { timeoutMs: number; maxBytes: number; method?: 'GET' | 'POST'; form?: Record<string, string> },
 ): Promise<LocalResponse> {
   const hostname = target.host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
   const dispatcher = new Agent({
@@ -53,7 +53,17 @@ export async function fetchLocal(
     // Concatenating onto the origin keeps any path (even "/http://elsewhere/") on loopback.
     const url = new URL(`${target.base.origin}${path.startsWith('/') ? '' : '/'}${path}`);
     if (url.hostname !== '127.0.0.1') throw new Error(`refusing to leave loopback: ${url.host}`);
-    const res = await request(url, { method: 'GET', headers: { host: target.host }, dispatcher, signal });
+    const post = opts.method === 'POST';
+    const res = await request(url, {
+      method: post ? 'POST' : 'GET',
+      headers: {
+        host: target.host,
+        ...(post ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      ...(post ? { body: new URLSearchParams(opts.form ?? {}).toString() } : {}),
+      dispatcher,
+      signal,
+    });
     const chunks: Buffer[] = [];
     let size = 0;
     let truncated = false;

@@ -3,12 +3,13 @@ import { createServer as createHttpServer, type RequestListener, type Server } f
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import forge from 'node-forge';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createParsePool } from '../sysinfo/parse-pool.ts';
+import { healthyReport, sysinfoXml, sysinfoZip } from '../testing/sysinfo-report.ts';
 import { localTarget } from './local-fetch.ts';
-import { probeLocalHttp, probeLocalXml } from './local-probes.ts';
+import { probeLocalHttp, readLocalSysinfo } from './local-probes.ts';
 
 const opts = { timeoutMs: 2_000 };
-const xmlSettings = { path: '/status.xml', select: 'status/senselock/@state', ok: ['present'] };
 
 const servers: Server[] = [];
 const sockets = new Set<Socket>();
@@ -34,15 +35,6 @@ async function kodeks(handler: RequestListener, seen: string[] = []): Promise<nu
     }),
   );
 }
-
-const xmlServer = (xml: string, status = 200) =>
-  kodeks((req, res) => {
-    if (req.url !== '/status.xml') {
-      res.writeHead(302, { location: '/login' }).end();
-      return;
-    }
-    res.writeHead(status, { 'content-type': 'application/xml' }).end(xml);
-  });
 
 describe('probeLocalHttp', () => {
   it('ok when the local server answers, sending the installation domain as Host', async () => {
@@ -128,66 +120,70 @@ describe('probeLocalHttp over https', () => {
   });
 });
 
-describe('probeLocalXml', () => {
-  const cases: { name: string; xml: string; status?: number; code: string; state: string }[] = [
-    { name: 'key present', xml: '<status><senselock state="present"/></status>', code: 'OK', state: 'ok' },
-    {
-      name: 'key present, any case',
-      xml: '<status><senselock state="PRESENT"/></status>',
-      code: 'OK',
-      state: 'ok',
-    },
-    {
-      name: 'key missing',
-      xml: '<status><senselock state="absent"/></status>',
-      code: 'KEY_MISSING',
-      state: 'fail',
-    },
-    {
-      name: 'node not in the document',
-      xml: '<status><other/></status>',
-      code: 'XML_NOT_FOUND',
-      state: 'fail',
-    },
-    { name: 'not XML', xml: '<status><senselock></status>', code: 'XML_INVALID', state: 'fail' },
-    { name: 'server error', xml: 'oops', status: 500, code: 'HTTP_STATUS', state: 'fail' },
-  ];
-  for (const c of cases) {
-    it(c.name, async () => {
-      const port = await xmlServer(c.xml, c.status);
-      const r = await probeLocalXml(localTarget(`http://kodeks.acme.example:${port}/`), xmlSettings, opts);
-      expect(r).toMatchObject({ status: c.state, code: c.code });
-      expect(r.message.length).toBeLessThanOrEqual(500);
+describe("readLocalSysinfo (the report read on the client's server)", () => {
+  const pool = createParsePool({ concurrency: 1 });
+  afterAll(() => pool.close());
+  const settings = {
+    path: '/sysinfo/si_save_request',
+    method: 'POST' as const,
+    type: 'zip' as const,
+    max_bytes: 1024 * 1024,
+  };
+  const server = (body: () => Promise<Buffer> | Buffer, status = 200) =>
+    kodeks(async (req, res) => {
+      if (req.url !== '/sysinfo/si_save_request' || req.method !== 'POST') {
+        res.writeHead(302, { location: '/login' }).end();
+        return;
+      }
+      res.writeHead(status, { 'content-type': 'application/octet-stream' }).end(await body());
     });
-  }
+  const read = async (port: number, over: Partial<typeof settings> = {}) =>
+    readLocalSysinfo(
+      localTarget(`http://kodeks.acme.example:${port}/`),
+      { ...settings, ...over },
+      {
+        ...opts,
+        pool,
+        now: () => new Date(),
+        timezone: 'Europe/Moscow',
+      },
+    );
+
+  it('posts type=zip and keeps only the derived facts: no user names, queries or addresses', async () => {
+    const spec = { ...healthyReport(new Date()), filler: 5000 };
+    const port = await server(() => sysinfoZip(spec));
+    const r = await read(port);
+    expect(r.check).toMatchObject({ status: 'ok', code: 'OK' });
+    expect(r.facts).toMatchObject({ key: { state: 'ok' }, seats: { used: 12, limit: 50 } });
+    const text = JSON.stringify(r);
+    for (const never of ['user1', 'user2', '192.0.2.', 'налоговый', 'D:\\\\Kodeks', 'Firefox'])
+      expect(text).not.toContain(never);
+  });
+
+  it.each([
+    ['key missing', { key: 'absent' }, 'fail', 'KEY_MISSING'],
+    ['no key record', { key: null }, 'unknown', 'KEY_UNKNOWN'],
+  ] as const)('%s', async (_n, over, status, code) => {
+    const port = await server(() => sysinfoZip({ ...healthyReport(new Date()), ...over }));
+    expect((await read(port)).check).toMatchObject({ status, code });
+  });
 
   it('never expands entities (billion laughs stays a few bytes)', async () => {
-    const bomb = `<?xml version="1.0"?><!DOCTYPE status [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><status><senselock state="&c;"/></status>`;
-    const port = await xmlServer(bomb);
-    const r = await probeLocalXml(localTarget(`http://kodeks.acme.example:${port}/`), xmlSettings, opts);
-    expect(r).toMatchObject({ status: 'fail', code: 'XML_INVALID' });
-    expect(r.message).not.toContain('aaaaaaaaaa');
+    const bomb = `<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><sysinfo><protection><senselock state="&b;"/></protection></sysinfo>`;
+    const port = await server(() => Buffer.from(bomb));
+    const r = await read(port);
+    expect(r.check).toMatchObject({ status: 'fail', code: 'XML_INVALID' });
+    expect(JSON.stringify(r)).not.toContain('aaaaaaaaaa');
   });
 
-  it('reads a windows-1251 document the same way the central probe does', async () => {
-    const head = Buffer.from(
-      '<?xml version="1.0" encoding="windows-1251"?><status><senselock state="',
-      'latin1',
-    );
-    const value = Buffer.from([0xe5, 0xf1, 0xf2, 0xfc]); // «есть» in windows-1251
-    const body = Buffer.concat([head, value, Buffer.from('"/></status>', 'latin1')]);
-    const port = await kodeks((_req, res) => res.end(body));
-    const settings = { ...xmlSettings, ok: ['есть'] };
-    const r = await probeLocalXml(localTarget(`http://kodeks.acme.example:${port}/`), settings, opts);
-    expect(r).toMatchObject({ status: 'ok', code: 'OK' });
-  });
-
-  it('refuses a document larger than the cap', async () => {
-    const port = await xmlServer(`<status>${'<x/>'.repeat(10_000)}<senselock state="present"/></status>`);
-    const r = await probeLocalXml(localTarget(`http://kodeks.acme.example:${port}/`), xmlSettings, {
-      ...opts,
-      maxBytes: 1024,
+  it('a server error and a report larger than the cap', async () => {
+    expect((await read(await server(() => Buffer.from('oops'), 500))).check).toMatchObject({
+      code: 'HTTP_STATUS',
     });
-    expect(r).toMatchObject({ status: 'fail', code: 'HTTP_BODY_TOO_LARGE' });
+    const big = await server(() => Buffer.from(sysinfoXml({ ...healthyReport(new Date()), filler: 10_000 })));
+    expect((await read(big, { max_bytes: 1024 })).check).toMatchObject({
+      status: 'fail',
+      code: 'REPORT_TOO_LARGE',
+    });
   });
 });

@@ -1,4 +1,7 @@
-import { judgeXml } from '../probes/kodeks-xml.ts';
+import type { Probes } from '../config/schema.ts';
+import type { SysinfoFacts } from '../status/sysinfo.ts';
+import type { ParsePool } from '../sysinfo/parse-pool.ts';
+import { resolveProfile } from '../sysinfo/profile.ts';
 import { fetchLocal, type LocalTarget } from './local-fetch.ts';
 import type { LocalCheck } from './types.ts';
 import { describeError } from './usb-inspect.ts';
@@ -10,8 +13,6 @@ export interface LocalProbeOptions {
   /** Bytes of body read at most. */
   maxBytes?: number;
 }
-
-const MAX_BYTES = 1024 * 1024;
 
 /** Does the Kodeks web server on this machine answer? Any status below 500 means it does. */
 export async function probeLocalHttp(
@@ -38,39 +39,78 @@ export async function probeLocalHttp(
   }
 }
 
-/** The key state in the local XML status document, read with the installation's `select` and `ok`. */
-export async function probeLocalXml(
+/** What reading the sysinfo report on this machine gave: the local check and, when it was read, its facts. */
+export interface LocalSysinfo {
+  check: LocalCheck;
+  facts?: SysinfoFacts;
+}
+
+/**
+ * Fetches the sysinfo report from the Kodeks server on this machine and reads it into facts (in a worker
+ * thread, with the same limits as the central probe). Only the facts go into the agent's report: user names,
+ * search queries and addresses in the report never leave the server.
+ */
+export async function readLocalSysinfo(
   target: LocalTarget,
-  xml: { path: string; select: string; ok: readonly string[] },
-  opts: LocalProbeOptions,
-): Promise<LocalCheck> {
+  settings: Pick<NonNullable<Probes['sysinfo']>, 'path' | 'method' | 'type' | 'max_bytes' | 'mapping'>,
+  opts: LocalProbeOptions & { pool: ParsePool; now: () => Date; timezone: string },
+): Promise<LocalSysinfo> {
   let res: Awaited<ReturnType<typeof fetchLocal>>;
   try {
-    res = await fetchLocal(target, xml.path, {
+    res = await fetchLocal(target, settings.path, {
       timeoutMs: opts.timeoutMs,
-      maxBytes: opts.maxBytes ?? MAX_BYTES,
+      maxBytes: settings.max_bytes,
+      method: settings.method,
+      form: { type: settings.type },
     });
   } catch (err) {
-    return connectionFailure(err, target);
+    return { check: connectionFailure(err, target) };
   }
-  if (res.statusCode !== 200) {
+  if (res.statusCode !== 200)
     return {
-      status: 'fail',
-      code: 'HTTP_STATUS',
-      message: `Статус Кодекса на этой машине не получен: ответ ${res.statusCode}.`,
+      check: {
+        status: 'fail',
+        code: 'HTTP_STATUS',
+        message: `Отчёт sysinfo на этой машине не получен: ответ ${res.statusCode}.`,
+      },
     };
-  }
-  if (res.truncated) {
+  if (res.truncated)
     return {
-      status: 'fail',
-      code: 'HTTP_BODY_TOO_LARGE',
-      message: 'Статус Кодекса на этой машине слишком большой, он не прочитан.',
+      check: {
+        status: 'fail',
+        code: 'REPORT_TOO_LARGE',
+        message: 'Отчёт sysinfo на этой машине больше допустимого, он не прочитан.',
+      },
     };
-  }
-  // The central kodeks_xml probe's own judgement (encoding, DOCTYPE refused, no entity expansion), so
-  // the agent and the checker read the same document the same way.
-  const judged = judgeXml(res.body, { select: xml.select, ok: [...xml.ok] });
-  return { status: judged.status, code: judged.code, message: judged.message };
+  const signal = AbortSignal.timeout(opts.timeoutMs);
+  const reply = await opts.pool.parse(
+    {
+      bytes: res.body,
+      profile: resolveProfile(settings.mapping),
+      limits: {},
+      fetchedAt: opts.now().toISOString(),
+      timezone: opts.timezone,
+    },
+    signal,
+  );
+  if (!reply.ok) return { check: { status: 'fail', code: reply.code, message: reply.message.slice(0, 500) } };
+  const key = reply.facts.key;
+  return {
+    facts: reply.facts,
+    check:
+      key.state === 'ok'
+        ? { status: 'ok', code: 'OK', message: 'Отчёт sysinfo прочитан: ключ SenseLock работает.' }
+        : key.state === 'missing'
+          ? { status: 'fail', code: 'KEY_MISSING', message: 'По отчёту sysinfo ключ SenseLock не работает.' }
+          : {
+              status: 'unknown',
+              code: 'KEY_UNKNOWN',
+              message: `Отчёт sysinfo прочитан, но ${key.reason ?? 'состояние ключа неизвестно'}.`.slice(
+                0,
+                500,
+              ),
+            },
+  };
 }
 
 /** Maps a failed connection to a code the central probes also use. */

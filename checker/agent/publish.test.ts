@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AgentReport, agentReportSchema } from '../status/schema.ts';
+import { MAX_FACT_ITEMS } from '../status/sysinfo.ts';
 import { createFsStore } from '../store/fs.ts';
 import { writeReportToDir, writeReportToStore } from './publish.ts';
 import { agentReportPath, buildReport, MAX_REPORT_BYTES, serializeReport } from './report.ts';
@@ -82,7 +83,27 @@ describe('serializeReport', () => {
     }));
     const text = serializeReport(report({ usb: { status: 'absent', devices: devices.slice(0, 16) } }));
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(MAX_REPORT_BYTES);
-    expect(() => serializeReport(report({ usb: { status: 'absent', devices } }))).toThrow(/more than/);
+    // Every list of the devices and of the sysinfo facts at its cap, every string at its longest, Cyrillic
+    // (two bytes a character): still under the cap, so a real report is never refused for its size.
+    const ru = (n: number) => 'я'.repeat(n);
+    const facts = {
+      version: 1 as const,
+      profile: ru(100),
+      fetched_at: new Date(0).toISOString(),
+      key: { state: 'unknown' as const, value: ru(100), reason: ru(300) },
+      licenses: 'present' as const,
+      databases: Array.from({ length: MAX_FACT_ITEMS }, () => ({ name: ru(200), license_end: '2027-01-01' })),
+      operups_known: true,
+      operups: Array.from({ length: MAX_FACT_ITEMS }, () => ({
+        file: ru(200),
+        updated_at: new Date(0).toISOString(),
+      })),
+      db_errors_known: true,
+      db_errors: Array.from({ length: MAX_FACT_ITEMS }, () => ({ db: ru(200), code: 2007, text: ru(200) })),
+      seats: { used: 1, limit: 2 },
+    };
+    const full = { ...report({ usb: { status: 'absent', devices } }), sysinfo: facts };
+    expect(Buffer.byteLength(serializeReport(full))).toBeLessThanOrEqual(MAX_REPORT_BYTES);
   });
 
   it('refuses a report that does not match the schema', () => {

@@ -1,9 +1,10 @@
 import { type AgentReport, agentReportSchema, STATUS_SCHEMA_VERSION } from '../status/schema.ts';
+import type { SysinfoFacts } from '../status/sysinfo.ts';
 import type { LocalCheck } from './types.ts';
 import type { UsbSection } from './usb-inspect.ts';
 
 /** A report never grows past this many bytes (the schema caps every list and string; this is the sum). */
-export const MAX_REPORT_BYTES = 16 * 1024;
+export const MAX_REPORT_BYTES = 256 * 1024;
 
 /** Same rule as installations.yaml ids; checked again here because the id becomes a path. */
 const ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
@@ -26,14 +27,16 @@ export interface ReportInput {
   hostname?: string;
   usb: UsbSection;
   http?: LocalCheck;
-  kodeksXml?: LocalCheck;
+  /** The local sysinfo report: how reading it went, and its facts when it was read. */
+  sysinfo?: LocalCheck;
+  facts?: SysinfoFacts;
 }
 
 /** Builds the report in a fixed key order and validates it against `agentReportSchema`. */
 export function buildReport(input: ReportInput): AgentReport {
   const local: Record<string, LocalCheck> = {};
   if (input.http) local.http = clipCheck(input.http);
-  if (input.kodeksXml) local.kodeks_xml = clipCheck(input.kodeksXml);
+  if (input.sysinfo) local.sysinfo = clipCheck(input.sysinfo);
   const draft = {
     schema: STATUS_SCHEMA_VERSION,
     client: input.client,
@@ -43,6 +46,7 @@ export function buildReport(input: ReportInput): AgentReport {
     ...(input.hostname ? { hostname: input.hostname.slice(0, 255) } : {}),
     usb: input.usb,
     local,
+    ...(input.facts ? { sysinfo: input.facts } : {}),
   };
   agentReportPath(input.client, input.installation);
   return agentReportSchema.parse(draft);

@@ -28,7 +28,7 @@ export interface UsbId {
   productId: number;
 }
 
-/** The result of one local probe as it goes into the report (`local.http`, `local.kodeks_xml`). */
+/** The result of one local probe as it goes into the report (`local.http`, `local.sysinfo`). */
 export interface LocalCheck {
   status: 'ok' | 'fail' | 'unknown';
   /** Machine-readable outcome, e.g. CONN_REFUSED, KEY_MISSING. */

@@ -23,7 +23,7 @@ import { type RunDeps, runChecks } from '../probing/run-checks.ts';
 import type { RunResults } from '../probing/types.ts';
 import { serialize, statusPaths } from '../status/format.ts';
 import type { MailItem, Outbox, OutboxItem } from '../status/schema.ts';
-import { readOutbox } from '../store/read.ts';
+import { readClientState, readOutbox } from '../store/read.ts';
 import type { StatusStore, StoreView } from '../store/types.ts';
 import { loadSnapshot, snapshotChanges } from './snapshot.ts';
 
@@ -52,7 +52,7 @@ export interface CycleDeps {
   /** heartbeat.vantage. */
   vantage?: string;
   /** Extra dependencies of the probes (tests: CA, resolvers, ping). */
-  runDeps?: Omit<RunDeps, 'now' | 'readAgentReport'>;
+  runDeps?: Omit<RunDeps, 'now' | 'readAgentReport' | 'readState'>;
   /** The probes (default runChecks); tests may pass recorded results. */
   checks?: (
     config: Config,
@@ -92,7 +92,12 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
 
   const results = await checks(
     config,
-    { ...deps.runDeps, now, readAgentReport: (c, i) => store.read(statusPaths.agent(c, i)) },
+    {
+      ...deps.runDeps,
+      now,
+      readAgentReport: (c, i) => store.read(statusPaths.agent(c, i)),
+      readState: (c) => readClientState(store, c),
+    },
     { only: deps.only, onProgress: deps.onProgress },
   );
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UsbLister, UsbListing } from '../agent/types.ts';
 import { agentReportSchema } from '../status/schema.ts';
 import type { StatusStore } from '../store/types.ts';
+import { healthyReport, sysinfoZip } from '../testing/sysinfo-report.ts';
 import { type AgentCommandDeps, run } from './agent.ts';
 import type { CommandIo } from './io.ts';
 
@@ -20,8 +21,9 @@ let port = 0;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'smart-agent-'));
+  const zip = await sysinfoZip({ ...healthyReport(NOW), key: 'absent', filler: 2000 });
   kodeks = createServer((req, res) => {
-    if (req.url === '/status.xml') res.end('<status><senselock state="absent"/></status>');
+    if (req.url === '/sysinfo/si_save_request' && req.method === 'POST') res.end(zip);
     else res.writeHead(302, { location: '/login' }).end();
   });
   await new Promise<void>((done) => kodeks.listen(0, '127.0.0.1', done));
@@ -36,7 +38,7 @@ beforeAll(async () => {
     '        title: "Кодекс"',
     `        url: http://kodeks.acme.example:${port}/`,
     '        probes:',
-    '          kodeks_xml: { select: "status/senselock/@state", ok: [present] }',
+    '          sysinfo: { source: agent }',
     '          agent: { max_age: 15m }',
     '      - id: backup',
     '        title: "Резервный"',
@@ -112,16 +114,19 @@ describe('smart agent --out', () => {
         usb: { status: c.status },
         local: {
           http: { status: 'ok', code: 'OK' },
-          kodeks_xml: { status: 'fail', code: 'KEY_MISSING' },
+          sysinfo: { status: 'fail', code: 'KEY_MISSING' },
         },
+        // Only the derived facts leave the server.
+        sysinfo: { key: { state: 'missing' }, seats: { used: 12, limit: 50 } },
       });
+      expect(JSON.stringify(report)).not.toMatch(/user\d|192\.0\.2\.|налоговый/);
       if (c.status === 'unavailable') expect(report.usb.reason).toBe('нет /sys/bus/usb');
       expect(io.stdout.join('\n')).toMatch(c.summary);
       expect(await readdir(join(dir, out, 'agents', 'acme'))).toEqual(['main.json']);
     });
   }
 
-  it('only asks the local XML status when the installation has a kodeks_xml probe', async () => {
+  it("only reads the local sysinfo report when the installation's sysinfo source is the agent", async () => {
     const io = capture();
     const code = await run(
       ['--installation', 'acme/backup', '--out', 'out-backup', '--once'],
@@ -131,7 +136,8 @@ describe('smart agent --out', () => {
     expect(code).toBe(0);
     const report = await readReport('out-backup', 'agents/acme/backup.json');
     expect(report.local.http?.code).toBe('OK');
-    expect(report.local.kodeks_xml).toBeUndefined();
+    expect(report.local.sysinfo).toBeUndefined();
+    expect(report.sysinfo).toBeUndefined();
   });
 
   it('looks for the ids given with --usb-ids instead of the default', async () => {

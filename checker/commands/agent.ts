@@ -12,6 +12,7 @@ import { parseDuration } from '../config/duration.ts';
 import { loadConfig } from '../config/load.ts';
 import type { AgentReport } from '../status/schema.ts';
 import type { StatusStore } from '../store/types.ts';
+import { createParsePool } from '../sysinfo/parse-pool.ts';
 import { type CommandIo, parseOptions } from './io.ts';
 
 const USAGE = `usage: smart agent --installation CLIENT/ID [--config installations.yaml]
@@ -178,6 +179,9 @@ export async function run(
     }
   }
 
+  // The sysinfo report (closed networks) is read bounded in time and memory (checker/sysinfo).
+  const reports =
+    installation.probes.sysinfo?.source === 'agent' ? createParsePool({ concurrency: 1 }) : undefined;
   const once = async (): Promise<boolean> => {
     let report: AgentReport;
     try {
@@ -191,7 +195,8 @@ export async function run(
         hostname: d.hostname(),
         localPort,
         timeoutMs: config.checker.timeout,
-        maxBytes: config.checker.max_body,
+        timezone: installation.timezone ?? config.checker.timezone,
+        reports,
       });
     } catch (err) {
       io.err(`smart agent: the report was not made: ${(err as Error).message}`);
@@ -219,7 +224,13 @@ export async function run(
     }
   };
 
-  if (v.once || dryRun) return (await once()) ? 0 : 1;
+  if (v.once || dryRun) {
+    try {
+      return (await once()) ? 0 : 1;
+    } finally {
+      await reports?.close();
+    }
+  }
 
   const stop = new AbortController();
   const onSignal = () => stop.abort();
@@ -236,6 +247,7 @@ export async function run(
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     d.stop?.removeEventListener('abort', onSignal);
+    await reports?.close();
   }
   return 0;
 }
@@ -243,7 +255,8 @@ export async function run(
 /** One line for logs: key state, local checks. */
 function describe(report: {
   usb: { status: string; reason?: string; devices: { id: string; matched: boolean }[] };
-  local: { http?: { code: string }; kodeks_xml?: { code: string } };
+  local: { http?: { code: string }; sysinfo?: { code: string } };
+  sysinfo?: { databases: unknown[]; key: { state: string } };
 }): string {
   const usb =
     report.usb.status === 'unavailable'
@@ -251,7 +264,8 @@ function describe(report: {
       : `usb ${report.usb.status}${report.usb.devices.length ? ` [${report.usb.devices.map((x) => x.id).join(', ')}]` : ''}`;
   const parts = [usb];
   if (report.local.http) parts.push(`http ${report.local.http.code}`);
-  if (report.local.kodeks_xml) parts.push(`xml ${report.local.kodeks_xml.code}`);
+  if (report.local.sysinfo) parts.push(`sysinfo ${report.local.sysinfo.code}`);
+  if (report.sysinfo) parts.push(`key ${report.sysinfo.key.state}, ${report.sysinfo.databases.length} db`);
   return parts.join(', ');
 }
 

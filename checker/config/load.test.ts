@@ -26,7 +26,16 @@ describe('the sample installations.yaml', () => {
     if (!result.ok) throw new Error(result.diagnostics.map(formatDiagnostic).join('\n'));
     const installations = result.config.clients.flatMap((c) => c.installations);
     const probeTypes = new Set(installations.flatMap((i) => Object.keys(i.probes)));
-    expect([...probeTypes].sort()).toEqual(['agent', 'dns', 'http', 'icmp', 'kodeks_xml', 'tcp', 'tls']);
+    expect([...probeTypes].sort()).toEqual([
+      'agent',
+      'dns',
+      'http',
+      'icmp',
+      'metrics',
+      'sysinfo',
+      'tcp',
+      'tls',
+    ]);
     expect(new Set(result.config.clients.map((c) => c.visibility))).toEqual(
       new Set(['public', 'unlisted', 'private']),
     );

@@ -1,7 +1,9 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ALERT_NAMES } from '../alerts/names.ts';
+import { mappingSchema } from '../sysinfo/profile.ts';
 import { duration } from './duration.ts';
+import { kodeksXmlReplacement } from './migrate.ts';
 
 // Field helpers ---------------------------------------------------------------------------------
 
@@ -126,16 +128,53 @@ export const tlsProbeSchema = z.strictObject({
 });
 
 /**
- * The Kodeks XML status document, where the state of the SenseLock licence key is read. Its format is not
- * published: `select` and `ok` say which element/attribute holds the key state and which values mean present.
+ * The Kodeks sysinfo report (`POST /sysinfo/si_save_request`, a zip holding XML or XML itself): the SenseLock
+ * key, per-database licences, operups, database errors, seats and versions. Pulled by the checker, or pushed
+ * from a closed network by `smart agent` (only the derived facts leave the server). The element names of the
+ * report are not published: `mapping` adapts the default profile (docs/sysinfo.md) to a real export.
  */
-export const kodeksXmlProbeSchema = z.strictObject({
-  /** Path of the XML status document, relative to the installation's URL (default /status.xml). */
-  path: z.string().startsWith('/').default('/status.xml'),
-  /** Where the key state is: a slash path of element names, optionally ending in @attribute (see docs). */
-  select: z.string().min(1).default('status/senselock/@state'),
-  /** Values of the selected node that mean "the key is present" (compared case-insensitively). */
-  ok: z.array(z.string().min(1)).min(1).default(['present', 'ok', '1', 'true']),
+export const sysinfoProbeSchema = z.strictObject({
+  /** pull: the checker fetches the report; agent: `smart agent` on the server pushes its facts (closed networks). */
+  source: z.enum(['pull', 'agent']).default('pull'),
+  /** Path of the report request, relative to the installation's URL (default /sysinfo/si_save_request). */
+  path: z.string().startsWith('/').default('/sysinfo/si_save_request'),
+  /** The form value `type` sent: zip (a zip holding the XML, as SMART asks) or xml (default zip). */
+  type: z.enum(['zip', 'xml']).default('zip'),
+  /** POST (the Kodeks server's form) or GET (a report file published by other means); default POST. */
+  method: z.enum(['POST', 'GET']).default('POST'),
+  /** How often a new report is pulled (default 1h, as SMART does); between pulls the last facts are judged again. */
+  every: duration(0).default(3_600_000),
+  /** No fresh report for this long raises SmartXMLfileIsToOld (default 2d). */
+  max_age: duration(60_000).default(2 * 86_400_000),
+  /** An operup file not updated for this long (at the report's time) raises KodeksDBOperUpToOld (default 3d). */
+  operup_max_age: duration(3_600_000).default(3 * 86_400_000),
+  /** Bytes of the downloaded report at most (default 64 MiB); the XML inside a zip may be up to 256 MiB. */
+  max_bytes: z
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024)
+    .default(64 * 1024 * 1024),
+  /** Overrides of the default mapping profile, field by field (docs/sysinfo.md). */
+  mapping: mappingSchema.optional(),
+});
+
+/**
+ * The Kodeks server's metrics in the Prometheus text format: `/sysinfo/metrics` (no authorisation) and, since
+ * PK 6.4.5.127, `/sysmon/metrics` (HTTP Basic auth of a user allowed «Доступ к метрикам»).
+ */
+export const metricsProbeSchema = z.strictObject({
+  /** Which endpoints are read (default [sysinfo]); sysmon needs the password in the environment. */
+  endpoints: z
+    .array(z.enum(['sysinfo', 'sysmon']))
+    .min(1)
+    .default(['sysinfo']),
+  /** User name for /sysmon/metrics (default smartlogin, as SMART uses). */
+  user: z.string().min(1).max(100).default('smartlogin'),
+  /** Name of the environment variable holding that user's password (default SMART_METRICS_PASSWORD). */
+  password_env: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]{0,63}$/, 'expected an environment variable name such as SMART_METRICS_PASSWORD')
+    .default('SMART_METRICS_PASSWORD'),
 });
 
 /** The report of the on-prem agent (`smart agent`) that looks for the USB key on the Kodeks server. */
@@ -156,8 +195,15 @@ export const probesSchema = z.strictObject({
   dns: dnsProbeSchema.optional(),
   /** TLS certificate. */
   tls: tlsProbeSchema.optional(),
-  /** SenseLock key state from the Kodeks XML status. */
-  kodeks_xml: kodeksXmlProbeSchema.optional(),
+  /** The Kodeks sysinfo report: key, licences, operups, DB errors, seats. */
+  sysinfo: sysinfoProbeSchema.optional(),
+  /** /sysinfo/metrics and /sysmon/metrics. */
+  metrics: metricsProbeSchema.optional(),
+  /** Replaced by `sysinfo`; `smart validate` says what to write instead. */
+  kodeks_xml: z
+    .unknown()
+    .superRefine((v, ctx) => ctx.addIssue({ code: 'custom', message: kodeksXmlReplacement(v) }))
+    .optional(),
   /** Freshness and content of the on-prem agent's report. */
   agent: agentProbeSchema.optional(),
 });

@@ -78,7 +78,7 @@ export function demoConfigYaml(p: DemoPorts, opts: { icmp: boolean }): string {
             title: 'Кодекс — основной сервер',
             url: https(DEMO_HOSTS.healthy, p.healthy),
             ip: '127.0.0.1',
-            probes: { ...icmp, http: {}, dns: {}, tls: {}, kodeks_xml: {} },
+            probes: { ...icmp, http: {}, dns: {}, tls: {}, sysinfo: { every: '0s' } },
           },
         ],
       },
@@ -95,7 +95,14 @@ export function demoConfigYaml(p: DemoPorts, opts: { icmp: boolean }): string {
             url: https(DEMO_HOSTS.acme, p.acme),
             ip: '127.0.0.1',
             notes: 'Ключ SenseLock проброшен по сети через USB Redirector с сервера 1С.',
-            probes: { ...icmp, http: {}, dns: {}, tls: {}, kodeks_xml: {}, agent: { max_age: '15m' } },
+            probes: {
+              ...icmp,
+              http: {},
+              dns: {},
+              tls: {},
+              sysinfo: { every: '0s' },
+              agent: { max_age: '15m' },
+            },
           },
         ],
       },
@@ -122,7 +129,7 @@ export function demoConfigYaml(p: DemoPorts, opts: { icmp: boolean }): string {
             hosting: 'tekhexpert-cloud',
             url: https(String(host), Number(port)),
             ip: '127.0.0.1',
-            probes: { ...icmp, http: {}, dns: {}, tls: {}, kodeks_xml: {} },
+            probes: { ...icmp, http: {}, dns: {}, tls: {}, sysinfo: { every: '0s' } },
           },
         ],
       })),
@@ -195,12 +202,12 @@ export function acmeAgentReport(keyPresent: boolean, at: Date): AgentReport {
       : { status: 'absent', devices: [] },
     local: {
       http: { status: 'ok', code: 'OK', message: 'Веб-сервер Кодекс отвечает' },
-      kodeks_xml: keyPresent
-        ? { status: 'ok', code: 'OK', message: 'Ключ SenseLock найден' }
+      sysinfo: keyPresent
+        ? { status: 'ok', code: 'OK', message: 'Отчёт sysinfo прочитан: ключ SenseLock работает.' }
         : {
             status: 'fail',
             code: 'KEY_MISSING',
-            message: 'Сервер Кодекс сообщает, что ключ SenseLock не найден',
+            message: 'По отчёту sysinfo ключ SenseLock не работает.',
           },
     },
   };

@@ -42,7 +42,7 @@ const healthy: Spec = {
   http_ip: 'ok',
   dns: 'ok',
   tls: 'ok',
-  kodeks_xml: 'ok',
+  sysinfo: 'ok',
   agent: 'ok',
 };
 
@@ -209,7 +209,7 @@ describe('what the manager reads: each alert explains itself from the evidence (
 
 describe('one diagnosis per alert, never one pasted into all (issue 17.5)', () => {
   it('«Агент молчит» is about the agent even while the key is missing', () => {
-    const d = diagnose(checks({ ...healthy, kodeks_xml: 'KEY_MISSING', agent: 'AGENT_STALE' }));
+    const d = diagnose(checks({ ...healthy, sysinfo: 'KEY_MISSING', agent: 'AGENT_STALE' }));
     expect(d.KodeksAgentSilent).toMatchObject({ alert: 'KodeksAgentSilent', rule: 'agent_silent' });
     expect(d.KodeksAgentSilent?.cause).toBe(
       'Агент на сервере давно не присылал отчёт: наличие ключа SenseLock на USB не отслеживается.',
@@ -293,25 +293,25 @@ describe('diagnose, case by case', () => {
     ],
     [
       'key missing in XML, agent: not on USB (case 1)',
-      { ...healthy, kodeks_xml: 'KEY_MISSING', agent: 'USB_KEY_ABSENT' },
+      { ...healthy, sysinfo: 'KEY_MISSING', agent: 'USB_KEY_ABSENT' },
       'KodeksXmlSensLockStatus',
       'key_usb_absent',
     ],
     [
       'case 1 from the agent’s side: the same cause',
-      { ...healthy, kodeks_xml: 'KEY_MISSING', agent: 'USB_KEY_ABSENT' },
+      { ...healthy, sysinfo: 'KEY_MISSING', agent: 'USB_KEY_ABSENT' },
       'KodeksUsbKeyMissing',
       'key_usb_absent',
     ],
     [
       'key missing in XML, agent sees it on USB',
-      { ...healthy, kodeks_xml: 'KEY_MISSING' },
+      { ...healthy, sysinfo: 'KEY_MISSING' },
       'KodeksXmlSensLockStatus',
       'key_not_seen_by_kodeks',
     ],
     [
       'key missing in XML, no agent',
-      { http: 'ok', kodeks_xml: 'KEY_MISSING' },
+      { http: 'ok', sysinfo: 'KEY_MISSING' },
       'KodeksXmlSensLockStatus',
       'key_missing',
     ],
@@ -323,19 +323,19 @@ describe('diagnose, case by case', () => {
     ],
     [
       'XML status unreadable',
-      { ...healthy, kodeks_xml: 'XML_INVALID' },
+      { ...healthy, sysinfo: 'XML_INVALID' },
       'KodeksXmlStatusUnavailable',
       'xml_invalid',
     ],
     [
       'XML status not there',
-      { ...healthy, kodeks_xml: 'XML_NOT_FOUND' },
+      { ...healthy, sysinfo: 'XML_NOT_FOUND' },
       'KodeksXmlStatusUnavailable',
       'xml_not_found',
     ],
     [
       'XML status with the server refusing',
-      { kodeks_xml: 'CONN_REFUSED' },
+      { sysinfo: 'CONN_REFUSED' },
       'KodeksXmlStatusUnavailable',
       'xml_unavailable',
     ],
@@ -359,7 +359,7 @@ describe('diagnose, case by case', () => {
   });
 
   it('case 1 points at the USB forwarding software and its licence', () => {
-    const d = diagnose(checks({ http: 'ok', kodeks_xml: 'KEY_MISSING', agent: 'USB_KEY_ABSENT' }));
+    const d = diagnose(checks({ http: 'ok', sysinfo: 'KEY_MISSING', agent: 'USB_KEY_ABSENT' }));
     expect(d.KodeksXmlSensLockStatus?.hint).toMatch(/проброса USB.*лицензии/);
   });
 });
@@ -384,12 +384,12 @@ describe('alertSignals', () => {
     ['tcp fails: direct down', { tcp: 'CONN_REFUSED', http_ip: 'ok' }, { KodeksDirectDown: 'fail' }],
     [
       'key missing: only the SensLock alert',
-      { kodeks_xml: 'KEY_MISSING' },
+      { sysinfo: 'KEY_MISSING' },
       { KodeksXmlStatusUnavailable: 'ok', KodeksXmlSensLockStatus: 'fail' },
     ],
     [
       'XML unreadable: key state unknown',
-      { kodeks_xml: 'TIMEOUT' },
+      { sysinfo: 'TIMEOUT' },
       { KodeksXmlStatusUnavailable: 'fail', KodeksXmlSensLockStatus: 'unknown' },
     ],
     [
@@ -430,11 +430,11 @@ describe('componentStatuses: the rows of the public page follow the evidence', (
   });
 
   it('a certificate or key state that could not be read is unknown, not a failure', () => {
-    expect(rows({ tls: 'CONN_REFUSED', kodeks_xml: 'CONN_REFUSED' })).toEqual({
+    expect(rows({ tls: 'CONN_REFUSED', sysinfo: 'CONN_REFUSED' })).toEqual({
       tls: 'unknown',
       license: 'unknown',
     });
-    expect(rows({ tls: 'TLS_EXPIRED', kodeks_xml: 'KEY_MISSING' })).toEqual({ tls: 'fail', license: 'fail' });
+    expect(rows({ tls: 'TLS_EXPIRED', sysinfo: 'KEY_MISSING' })).toEqual({ tls: 'fail', license: 'fail' });
   });
 
   it('an unobservable check does not hide a good one', () => {

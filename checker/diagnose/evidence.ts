@@ -88,6 +88,8 @@ export interface View extends InstallationFacts {
   httpStatus(id: CheckId): number | undefined;
   /** The checks of the direct path (by the ip: tcp and http_ip) that were made. */
   direct: CheckId[];
+  /** The Russian explanation a check (sysinfo, metrics) gave for one alert it decides, when it gave one. */
+  finding(alert: string): string | undefined;
 }
 
 /** Builds the view over one run's checks. */
@@ -109,6 +111,9 @@ export function view(checks: Checks, facts: InstallationFacts = {}): View {
       return typeof s === 'number' && s > 0 ? s : undefined;
     },
     direct: (['http_ip', 'tcp'] as const).filter((id) => get(id) !== undefined),
+    finding: (alert) =>
+      [checks.sysinfo, checks.metrics].flatMap((r) => r?.findings ?? []).find((f) => f.alert === alert)
+        ?.message,
   };
 }
 

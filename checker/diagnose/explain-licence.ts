@@ -1,10 +1,10 @@
 /**
- * Causes of the licence-key and agent alerts: what the Kodeks server reports about its SenseLock key (the
- * XML status), what the on-prem agent sees on the server's USB, and whether the agent reports at all.
+ * Causes of the licence-key and agent alerts: what the Kodeks server reports about its SenseLock key (its
+ * sysinfo report), what the on-prem agent sees on the server's USB, and whether the agent reports at all.
  */
 import { type Case, clause, lower } from './explain.ts';
 
-const keyMissing = { when: (v: Parameters<Case['when']>[0]) => v.fails('kodeks_xml', 'KEY_MISSING') };
+const keyMissing = { when: (v: Parameters<Case['when']>[0]) => v.fails('sysinfo', 'KEY_MISSING') };
 
 /** Case 1: neither the Kodeks server nor the agent sees the key (USB forwarding stopped). */
 const KEY_USB_ABSENT: Case = {
@@ -18,7 +18,7 @@ const KEY_USB_ABSENT: Case = {
   }),
 };
 
-/** KodeksXmlSensLockStatus: the Kodeks server reports that it does not see the key. */
+/** KodeksXmlSensLockStatus / KodeksOfflineSensLockCheck: the sysinfo report says the key does not work. */
 export const XML_KEY_CASES: Case[] = [
   KEY_USB_ABSENT,
   {
@@ -46,7 +46,7 @@ export const USB_KEY_CASES: Case[] = [
   KEY_USB_ABSENT,
   {
     id: 'usb_key_absent_kodeks_ok',
-    when: (v) => v.oks('kodeks_xml'),
+    when: (v) => v.oks('sysinfo'),
     say: () => ({
       cause: 'Агент не видит ключ SenseLock среди USB-устройств сервера, хотя Кодекс пока видит ключ.',
       hint: 'Проверьте ключ и программу проброса USB: Кодекс может работать на кэшированной лицензии и скоро остановиться.',
@@ -62,34 +62,98 @@ export const USB_KEY_CASES: Case[] = [
   },
 ];
 
-/** KodeksXmlStatusUnavailable: the Kodeks status document cannot be read, so the key state is unknown. */
+/** KodeksXmlStatusUnavailable: no sysinfo report could be read this run, so the key state is unknown. */
 export const XML_STATUS_CASES: Case[] = [
   {
-    id: 'xml_not_found',
-    when: (v) => v.fails('kodeks_xml', 'XML_NOT_FOUND'),
-    say: () => ({
-      cause: 'Документ статуса ПК не найден по заданному пути: состояние ключа SenseLock неизвестно.',
-      hint: 'Проверьте путь проверки kodeks_xml в installations.yaml и что модуль статуса ПК установлен.',
+    id: 'report_invalid',
+    when: (v) => ['XML_INVALID', 'REPORT_INVALID', 'REPORT_TOO_LARGE'].includes(v.code('sysinfo') ?? ''),
+    say: (v) => ({
+      cause: `Отчёт sysinfo получен, но не прочитан (${lower(clause(v.message('sysinfo')))}): состояние ключа SenseLock неизвестно.`,
+      hint:
+        'Сверьте отчёт сервера с профилем разбора (docs/sysinfo.md) и при необходимости поправьте ' +
+        'probes.sysinfo.mapping в installations.yaml.',
     }),
   },
   {
-    id: 'xml_invalid',
-    when: (v) => v.fails('kodeks_xml', 'XML_INVALID'),
-    say: () => ({
-      cause:
-        'Документ статуса ПК не читается (это не тот XML, которого ждёт проверка): состояние ключа неизвестно.',
-      hint: 'Сверьте настройку select проверки kodeks_xml с документом, который отдаёт сервер ПК.',
-    }),
-  },
-  {
-    id: 'xml_unavailable',
+    id: 'report_unavailable',
     when: () => true,
     say: (v) => ({
-      cause: `Документ статуса ПК недоступен (${lower(clause(v.message('kodeks_xml') ?? 'проверка не прошла'))}): состояние ключа SenseLock неизвестно.`,
-      hint: 'Проверьте службу ПК и путь к документу статуса в installations.yaml.',
+      cause: `Отчёт sysinfo недоступен (${lower(clause(v.message('sysinfo') ?? 'проверка не прошла').replace(/^Отчёт sysinfo недоступен: /, ''))}): состояние ключа SenseLock неизвестно.`,
+      hint:
+        'Проверьте, отдаёт ли сервер отчёт (POST /sysinfo/si_save_request), открыт ли каталог /sysinfo без ' +
+        'авторизации, и настройку probes.sysinfo в installations.yaml.',
     }),
   },
 ];
+
+/**
+ * The alerts a check decides itself (from the sysinfo report and the metrics): the check's own finding names
+ * what is wrong (the database, the code and its meaning, the file, the catalog); the hint says what to do.
+ */
+function fromFinding(alert: string, id: string, hint: string): Case[] {
+  return [
+    { id, when: () => true, say: (v) => ({ cause: v.finding(alert) ?? 'Сведения отчёта sysinfo.', hint }) },
+  ];
+}
+
+/** Explanations of the alerts read from the sysinfo report and the metrics, by alert. */
+export const FINDING_CASES: Record<string, Case[]> = {
+  KodeksLicenseExpiring90day: fromFinding(
+    'KodeksLicenseExpiring90day',
+    'license_expiring',
+    'Закажите новый рег-файл заранее, чтобы у клиента не было перерыва; сроки видны в /admin/lic.',
+  ),
+  KodeksLicenseExpiring7day: fromFinding(
+    'KodeksLicenseExpiring7day',
+    'license_expiring',
+    'Срочно закажите и установите новый рег-файл: без него база перестанет открываться; сроки видны в /admin/lic.',
+  ),
+  KodeksLicenseExpiring2day: fromFinding(
+    'KodeksLicenseExpiring2day',
+    'license_expiring',
+    'Установите новый рег-файл сегодня: иначе пользователи потеряют доступ к базе; сроки видны в /admin/lic.',
+  ),
+  KodeksDBLicensesZero: fromFinding(
+    'KodeksDBLicensesZero',
+    'licenses_zero',
+    'Проверьте рег-файл и страницу /admin/lic: сервер не видит ни одной лицензии на базы.',
+  ),
+  KodeksDBOperUpToOld: fromFinding(
+    'KodeksDBOperUpToOld',
+    'operup_old',
+    'Проверьте, приходят ли и ставятся ли оперативные обновления (задание обновления, место на диске, доступ к папке operup).',
+  ),
+  KodeksDBerrorsCode2007: fromFinding(
+    'KodeksDBerrorsCode2007',
+    'db_error_2007',
+    'Проверьте список доступа базы (есть ли в нём ключ) и инвентарный номер рег-файла: утилиты TestSlKey и Testreg.',
+  ),
+  KodeksDBerrorsCodeXXX: fromFinding(
+    'KodeksDBerrorsCodeXXX',
+    'db_error_code',
+    'Смотрите значение кода в сообщении и раздел ошибок баз в /admin; при повреждении тома — переустановите его.',
+  ),
+  KodeksDBerrorsNoCode: fromFinding(
+    'KodeksDBerrorsNoCode',
+    'db_error_no_code',
+    'Ошибки без кода часто безвредны (например, «том уже подключён»); проверьте их текст в /admin.',
+  ),
+  KodeksLimitsUsers: fromFinding(
+    'KodeksLimitsUsers',
+    'seats_exhausted',
+    'Новые пользователи не войдут: проверьте занятые сеансы в /admin/cookies или предложите клиенту расширить лицензию.',
+  ),
+  SmartXMLfileIsToOld: fromFinding(
+    'SmartXMLfileIsToOld',
+    'report_stale',
+    'Проверьте, отвечает ли сервер на запрос отчёта (POST /sysinfo/si_save_request) или работает ли агент в закрытой сети.',
+  ),
+  KodeksWarning: fromFinding(
+    'KodeksWarning',
+    'server_warning',
+    'Откройте /admin на сервере ПК и посмотрите сообщения о нештатном состоянии каталога, названного в сообщении.',
+  ),
+};
 
 /** KodeksAgentSilent: the on-prem agent sends no usable report. */
 export const AGENT_CASES: Case[] = [

@@ -2,7 +2,13 @@ import type { AlertName } from '../alerts/names.ts';
 import type { Diagnosis } from '../status/schema.ts';
 import { type Checks, type InstallationFacts, view } from './evidence.ts';
 import type { Case } from './explain.ts';
-import { AGENT_CASES, USB_KEY_CASES, XML_KEY_CASES, XML_STATUS_CASES } from './explain-licence.ts';
+import {
+  AGENT_CASES,
+  FINDING_CASES,
+  USB_KEY_CASES,
+  XML_KEY_CASES,
+  XML_STATUS_CASES,
+} from './explain-licence.ts';
 import { DIRECT_CASES, DNS_CASES, ICMP_CASES, PROXY_CASES } from './explain-network.ts';
 import { TLS_CASES } from './explain-tls.ts';
 import { alertSignals } from './signals.ts';
@@ -20,7 +26,7 @@ export {
  * The cases of each alert's cause, most specific first; the last case of each list always matches, so an
  * alert that fails always carries an explanation of its own.
  */
-export const EXPLANATIONS: Partial<Record<AlertName, readonly Case[]>> = {
+export const EXPLANATIONS: Partial<Record<string, readonly Case[]>> = {
   KodeksIcmp: ICMP_CASES,
   KodeksDirectDown: DIRECT_CASES,
   KodeksDnsResolve: DNS_CASES,
@@ -28,6 +34,8 @@ export const EXPLANATIONS: Partial<Record<AlertName, readonly Case[]>> = {
   KodeksTlsCertExpiring: TLS_CASES,
   KodeksXmlStatusUnavailable: XML_STATUS_CASES,
   KodeksXmlSensLockStatus: XML_KEY_CASES,
+  KodeksOfflineSensLockCheck: XML_KEY_CASES,
+  ...FINDING_CASES,
   KodeksUsbKeyMissing: USB_KEY_CASES,
   KodeksAgentSilent: AGENT_CASES,
 };

@@ -1,4 +1,4 @@
-import type { AlertName, Component } from '../alerts/names.ts';
+import { type AlertName, type Component, isAlertName } from '../alerts/names.ts';
 import type { CheckId, ProbeResult, ProbeStatus } from '../probes/types.ts';
 import type { InstallationResults } from '../probing/types.ts';
 import { outcomeOf } from './evidence.ts';
@@ -7,6 +7,8 @@ type Checks = InstallationResults['checks'];
 type Signal = 'fail' | 'ok' | 'unknown';
 
 const AGENT_SILENT = new Set(['AGENT_STALE', 'AGENT_MISSING', 'AGENT_INVALID']);
+/** Codes of a sysinfo check that did read a report (fresh, or kept from an earlier run). */
+const REPORT_READ = new Set(['OK', 'KEY_MISSING', 'KEY_UNKNOWN', 'REPORT_STALE']);
 
 /** Which status-page component a check speaks for first (shared facts). */
 export const CHECK_COMPONENT: Record<CheckId, Component> = {
@@ -16,7 +18,8 @@ export const CHECK_COMPONENT: Record<CheckId, Component> = {
   http: 'access',
   dns: 'dns',
   tls: 'tls',
-  kodeks_xml: 'license',
+  sysinfo: 'license',
+  metrics: 'access',
   agent: 'agent',
 };
 
@@ -26,7 +29,7 @@ export const CHECK_COMPONENT: Record<CheckId, Component> = {
  */
 export function alertSignals(checks: Checks): Partial<Record<AlertName, Signal>> {
   const out: Partial<Record<AlertName, Signal>> = {};
-  const { icmp, tcp, http, http_ip: httpIp, dns, tls, kodeks_xml: xml, agent } = checks;
+  const { icmp, tcp, http, http_ip: httpIp, dns, tls, sysinfo, metrics, agent } = checks;
   if (icmp) out.KodeksIcmp = icmp.status;
   const direct = [httpIp, tcp].filter((r): r is ProbeResult => r !== undefined);
   if (direct.length > 0) out.KodeksDirectDown = worst(direct.map((r) => r.status));
@@ -34,11 +37,19 @@ export function alertSignals(checks: Checks): Partial<Record<AlertName, Signal>>
   if (http) out.KodeksBehindProxyDown = http.status;
   // A certificate that could not be fetched (no connection, no name) is not known to be bad.
   if (tls) out.KodeksTlsCertExpiring = tls.status === 'fail' && !isTlsVerdict(tls) ? 'unknown' : tls.status;
-  if (xml) {
-    const keyMissing = xml.status === 'fail' && xml.code === 'KEY_MISSING';
-    out.KodeksXmlStatusUnavailable = xml.status === 'fail' ? (keyMissing ? 'ok' : 'fail') : xml.status;
-    // When the document cannot be read, the key state is not known.
-    out.KodeksXmlSensLockStatus = keyMissing ? 'fail' : xml.status === 'ok' ? 'ok' : 'unknown';
+  // The sysinfo and metrics checks decide their alerts themselves (checker/sysinfo/judge.ts, probes/metrics.ts);
+  // an alert of theirs without a finding this run is unknown (held as it is).
+  for (const r of [sysinfo, metrics])
+    for (const f of r?.findings ?? []) if (isAlertName(f.alert)) out[f.alert] = f.status;
+  if (sysinfo && !sysinfo.findings) {
+    // A result without findings (skipped, or recorded by an earlier version) says only what its code says.
+    out.KodeksXmlSensLockStatus =
+      sysinfo.code === 'KEY_MISSING' ? 'fail' : sysinfo.status === 'ok' ? 'ok' : 'unknown';
+  }
+  if (sysinfo) {
+    // No report could be read this run (fetch, parse, or the agent's report): the report is unavailable.
+    out.KodeksXmlStatusUnavailable =
+      sysinfo.code === 'SKIPPED' ? 'unknown' : REPORT_READ.has(sysinfo.code) ? 'ok' : 'fail';
   }
   if (agent) {
     const silent = agent.status === 'fail' && AGENT_SILENT.has(agent.code);
@@ -47,8 +58,15 @@ export function alertSignals(checks: Checks): Partial<Record<AlertName, Signal>>
       : agent.status === 'unknown' && agent.code !== 'USB_UNAVAILABLE'
         ? 'unknown'
         : 'ok';
-    out.KodeksUsbKeyMissing =
-      agent.code === 'USB_KEY_ABSENT' ? 'fail' : agent.status === 'ok' ? 'ok' : 'unknown';
+    // One key, one alert (issue 17.4): with a sysinfo probe the key is the sysinfo alert's, and what the agent
+    // sees on USB is that alert's cause; KodeksUsbKeyMissing speaks only where the agent alone watches the key.
+    out.KodeksUsbKeyMissing = sysinfo
+      ? 'ok'
+      : agent.code === 'USB_KEY_ABSENT'
+        ? 'fail'
+        : agent.status === 'ok'
+          ? 'ok'
+          : 'unknown';
   }
   return out;
 }
@@ -81,7 +99,7 @@ export function checkComponents(id: CheckId, r: ProbeResult): [Component, Compon
       ];
     case 'tls':
       return as(isTlsVerdict(r) ? 'fail' : 'unknown');
-    case 'kodeks_xml':
+    case 'sysinfo':
       return as(r.code === 'KEY_MISSING' ? 'fail' : 'unknown');
     default:
       return as('fail');

@@ -17,7 +17,8 @@ let kodeks: LocalServer;
 let internal: LocalServer;
 const internalHits: string[] = [];
 
-const STATUS_XML = '<status><senselock state="present"/></status>';
+const STATUS_XML =
+  '<sysinfo created="2026-11-28T10:00:00+03:00"><protection><senselock state="present"/></protection></sysinfo>';
 
 beforeAll(async () => {
   internal = await startHttpServer((req, res) => {
@@ -132,21 +133,25 @@ describe('a monitored server cannot make the checker reach an internal address',
     expect(internalHits.length).toBe(before);
   });
 
-  it('kodeks_xml: what a refused target would have said never lands in the result', async () => {
+  it('sysinfo: what a refused target would have said never lands in the result', async () => {
     const before = internalHits.length;
     const r = await check({
       url: `http://127.0.0.2:${kodeks.port}/`,
-      probes: { kodeks_xml: { path: '/to-literal' } },
+      probes: { sysinfo: { path: '/to-literal' } },
     });
-    expect(r.kodeks_xml).toMatchObject({ status: 'fail', code: 'ADDRESS_REFUSED' });
-    expect(r.kodeks_xml!.evidence).not.toHaveProperty('value');
-    expect(JSON.stringify(r.kodeks_xml)).not.toContain('present');
+    // No report from there: the key state is unknown, not «missing», and nothing was requested.
+    expect(r.sysinfo).toMatchObject({ status: 'unknown', code: 'ADDRESS_REFUSED' });
+    expect(r.sysinfo!.facts).toBeUndefined();
+    expect(JSON.stringify(r.sysinfo)).not.toContain('present');
     expect(internalHits.length).toBe(before);
   });
 
   it("follows redirects that stay on the installation's own address", async () => {
-    const r = await check({ url: `http://127.0.0.2:${kodeks.port}/to-self`, probes: { kodeks_xml: {} } });
-    expect(r.kodeks_xml).toMatchObject({ status: 'ok', code: 'OK' });
+    const r = await check({
+      url: `http://127.0.0.2:${kodeks.port}/`,
+      probes: { sysinfo: { path: '/to-self' } },
+    });
+    expect(r.sysinfo).toMatchObject({ status: 'ok', code: 'OK' });
   });
 
   it('an allow entry in installations.yaml lets the redirect through', async () => {

@@ -3,8 +3,8 @@ import type { Probe, ProbeContext } from './context.ts';
 import { fail, ok, since, unknown } from './result.ts';
 import type { ProbeResult } from './types.ts';
 
-/** Reports bigger than this are refused unread: a real one is a few hundred bytes. */
-export const MAX_AGENT_REPORT = 64 * 1024;
+/** Reports bigger than this are refused unread: a real one is a few hundred bytes, a few KiB with sysinfo facts. */
+export const MAX_AGENT_REPORT = 320 * 1024;
 /** A clock skew the agent may have; a report further in the future than this is invalid. */
 const FUTURE_SKEW_MS = 5 * 60_000;
 

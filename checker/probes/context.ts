@@ -1,5 +1,7 @@
 import type { SecureContext } from 'node:tls';
 import type { Client, Config, Installation, Probes } from '../config/schema.ts';
+import type { CheckState } from '../status/schema.ts';
+import type { ParsePool } from '../sysinfo/parse-pool.ts';
 import type { AddressPolicy } from './address-policy.ts';
 import type { HttpPool } from './http-pool.ts';
 import type { NameLookup } from './names.ts';
@@ -50,6 +52,12 @@ export interface ProbeContext {
   readAgentReport: (client: string, installation: string) => Promise<string | undefined>;
   /** The clock. */
   now: () => Date;
+  /** Worker threads that read sysinfo reports (parsing never runs on the run's own thread). */
+  reports?: ParsePool;
+  /** This installation's last recorded result of a check (from the status data), if any. */
+  previous?: (check: CheckId) => CheckState | undefined;
+  /** A secret from the environment by variable name (metrics passwords); never printed or stored. */
+  secret?: (name: string) => string | undefined;
 }
 
 /** One check to run: which CheckId it fills, which host it loads (for the per-host limit) and how. */

@@ -35,6 +35,12 @@ export interface HttpGetOptions {
   maxBody: number;
   /** Read and return the body (capped at maxBody, HTTP_BODY_TOO_LARGE beyond). */
   readBody: boolean;
+  /** POST sends `form` URL-encoded (the Kodeks sysinfo report request); default GET. */
+  method?: 'GET' | 'POST';
+  /** Form fields of a POST. */
+  form?: Record<string, string>;
+  /** Extra request headers (e.g. Basic auth); dropped when a redirect leaves the first origin. */
+  headers?: Record<string, string>;
   /** Statuses that are accepted as they are (a redirect listed here is not followed). */
   accept: readonly number[];
   maxRedirects: number;
@@ -47,7 +53,7 @@ export interface HttpGetOptions {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
- * GET with a hard stop: names go through `lookup` (never another path), at most `maxRedirects` hops, the body
+ * GET (or a form POST) with a hard stop: names go through `lookup` (never another path), at most `maxRedirects` hops, the body
  * is capped, and the abort signal ends everything (connect, headers, a trickling body).
  */
 export async function httpGet(opts: HttpGetOptions): Promise<HttpOutcome> {
@@ -56,6 +62,8 @@ export async function httpGet(opts: HttpGetOptions): Promise<HttpOutcome> {
   let remoteAddress: string | undefined;
   try {
     let url = new URL(opts.url);
+    const firstOrigin = url.origin;
+    let method = opts.method ?? 'GET';
     const seen = new Set<string>([url.href]);
     for (let redirects = 0; ; redirects++) {
       phase = 'resolve';
@@ -76,11 +84,19 @@ export async function httpGet(opts: HttpGetOptions): Promise<HttpOutcome> {
       }
       remoteAddress = allowedAddresses(host, found, opts.policy, redirects > 0)[0]?.address;
       phase = 'connect';
+      const post = method === 'POST';
       const res = await pool.agent(pinned, opts.policy).request({
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
-        method: 'GET',
-        headers: { 'user-agent': 'smart-status-checker', accept: '*/*' },
+        method,
+        headers: {
+          'user-agent': 'smart-status-checker',
+          accept: '*/*',
+          // Credentials go to the configured origin only, never to where a redirect points.
+          ...(url.origin === firstOrigin ? opts.headers : {}),
+          ...(post ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        },
+        ...(post ? { body: new URLSearchParams(opts.form ?? {}).toString() } : {}),
         signal: opts.signal,
       });
       phase = 'exchange';
@@ -99,6 +115,8 @@ export async function httpGet(opts: HttpGetOptions): Promise<HttpOutcome> {
             { redirects: redirects + 1, last: next.href.slice(0, 300) },
           );
         seen.add(next.href);
+        // As browsers do: 307/308 repeat the request as it was, the other redirects continue with a GET.
+        if (res.statusCode !== 307 && res.statusCode !== 308) method = 'GET';
         url = next;
         continue;
       }

@@ -10,7 +10,7 @@ import { ProbeError } from './result.ts';
  * The HTTP connections of one run. Requests by domain share one undici Agent whose connector resolves names
  * through the checker's resolvers (never another path); requests pinned to an installation's ip (http_ip) get
  * an Agent per pin. Within an Agent, requests to one origin reuse a kept-alive connection, so the http and
- * kodeks_xml checks of an installation pay for one TLS handshake, not two. Certificates are recorded by the
+ * sysinfo checks of an installation pay for one TLS handshake, not two. Certificates are recorded by the
  * tls probe, not enforced here.
  */
 export interface HttpPool {
@@ -88,7 +88,7 @@ export function createHttpPool(opts: {
           if (err || !socket) cb(err ?? new Error('no socket'), null);
           else cb(null, socket);
         }),
-      // One connection per origin: the http, kodeks_xml and tls checks of an installation share its handshake.
+      // One connection per origin: the http, sysinfo, metrics and tls checks of an installation share its handshake.
       connections: 1,
       pipelining: 1,
       keepAliveTimeout: 10_000,

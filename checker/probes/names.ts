@@ -94,7 +94,7 @@ function channel(server: string, timeoutMs: number): Channel {
 /**
  * A NameLookup that asks `resolvers` in order: the first answer wins; NXDOMAIN from a server is final,
  * timeouts and SERVFAIL move on to the next resolver. Answers are cached for the lifetime of the lookup
- * (one run), so the http, tls and kodeks_xml checks of one installation resolve its name once.
+ * (one run), so the http, tls and sysinfo checks of one installation resolve its name once.
  */
 export function createNameLookup(resolvers: readonly string[], timeoutMs: number): NameLookup {
   const cache = new Map<string, Promise<Address[]>>();

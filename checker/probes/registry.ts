@@ -3,7 +3,8 @@ import type { Probe } from './context.ts';
 import { dnsProbe } from './dns.ts';
 import { httpProbe } from './http.ts';
 import { icmpProbe } from './icmp.ts';
-import { kodeksXmlProbe } from './kodeks-xml.ts';
+import { metricsProbe } from './metrics.ts';
+import { sysinfoProbe } from './sysinfo.ts';
 import { tcpProbe } from './tcp.ts';
 import { tlsProbe } from './tls.ts';
 import type { ProbeType } from './types.ts';
@@ -15,6 +16,7 @@ export const PROBES: { [T in ProbeType]: Probe<T> } = {
   http: httpProbe,
   dns: dnsProbe,
   tls: tlsProbe,
-  kodeks_xml: kodeksXmlProbe,
+  sysinfo: sysinfoProbe,
+  metrics: metricsProbe,
   agent: agentProbe,
 };

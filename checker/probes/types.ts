@@ -4,15 +4,30 @@
  */
 
 /** Every probe kind the checker knows; the registry in `registry.ts` must have one entry per name. */
-export const PROBE_TYPES = ['icmp', 'tcp', 'http', 'dns', 'tls', 'kodeks_xml', 'agent'] as const;
+export const PROBE_TYPES = ['icmp', 'tcp', 'http', 'dns', 'tls', 'sysinfo', 'metrics', 'agent'] as const;
 export type ProbeType = (typeof PROBE_TYPES)[number];
 
 /**
  * The checks one installation can produce in a run. `http` is the request by the installation's domain
  * (usually through a proxy); `http_ip` is the same request sent straight to `ip` with the domain's Host/SNI.
  */
-export const CHECK_IDS = ['icmp', 'tcp', 'http', 'http_ip', 'dns', 'tls', 'kodeks_xml', 'agent'] as const;
+export const CHECK_IDS = [
+  'icmp',
+  'tcp',
+  'http',
+  'http_ip',
+  'dns',
+  'tls',
+  'sysinfo',
+  'metrics',
+  'agent',
+] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
+
+/** Check ids of earlier versions: status data that still holds them is read without them. */
+export const RETIRED_CHECK_IDS = ['kodeks_xml'] as const;
+
+import type { SysinfoFacts } from '../status/sysinfo.ts';
 
 /** ok: works; fail: broken; unknown: could not be observed from here (never counted as down). */
 export type ProbeStatus = 'ok' | 'fail' | 'unknown';
@@ -47,8 +62,15 @@ export type ProbeCode =
   | 'TLS_UNTRUSTED'
   | 'TLS_ERROR'
   | 'XML_INVALID'
-  | 'XML_NOT_FOUND'
   | 'KEY_MISSING'
+  | 'KEY_UNKNOWN'
+  | 'REPORT_INVALID'
+  | 'REPORT_TOO_LARGE'
+  | 'REPORT_STALE'
+  | 'METRICS_INVALID'
+  | 'METRICS_WARNING'
+  | 'AUTH_FAILED'
+  | 'NO_CREDENTIALS'
   | 'ICMP_LOSS'
   | 'ICMP_UNAVAILABLE'
   | 'AGENT_STALE'
@@ -73,4 +95,19 @@ export interface ProbeResult {
   message: string;
   /** Operator-only details: resolved addresses, HTTP status, certificate dates, raw errors. */
   evidence?: Record<string, string | number | boolean | null>;
+  /** Typed facts of a sysinfo report (the sysinfo check), kept in the status data for the next run. */
+  facts?: SysinfoFacts;
+  /**
+   * Verdicts for alerts that one check decides on its own (sysinfo, metrics): per alert fail / ok / unknown
+   * with its own Russian explanation. Alerts of the check without a finding are unknown (held as they are).
+   */
+  findings?: Finding[];
+}
+
+/** One alert's verdict from a check (the alert by its name in docs/errors). */
+export interface Finding {
+  alert: string;
+  status: ProbeStatus;
+  /** Russian, for people; no addresses. */
+  message: string;
 }

@@ -48,7 +48,8 @@ function config(extra: Record<string, unknown> = {}) {
           http: {},
           dns: {},
           tls: {},
-          kodeks_xml: { select: 'status/senselock/@state', ok: ['present'] },
+          sysinfo: {},
+          metrics: {},
           agent: {},
         },
       },
@@ -76,11 +77,12 @@ describe('runChecks against a healthy installation', () => {
       http_ip: 'ok OK',
       dns: 'ok OK',
       tls: 'ok OK',
-      kodeks_xml: 'ok OK',
+      sysinfo: 'ok OK',
+      metrics: 'ok OK',
       agent: 'ok OK',
     });
     expect(results.networkOk).toBe(true);
-    expect(progress.at(-1)).toBe(8);
+    expect(progress.at(-1)).toBe(9);
     expect(dns.queries.some((q) => q.name === 'kodeks.test')).toBe(true);
     const table = formatResultsTable(results);
     expect(table).toContain('acme/main');

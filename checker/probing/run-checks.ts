@@ -11,6 +11,8 @@ import { PROBES } from '../probes/registry.ts';
 import { fail, ok, since, unknown } from '../probes/result.ts';
 import { tcpConnect } from '../probes/tcp.ts';
 import { CHECK_IDS, type CheckId, PROBE_TYPES, type ProbeResult } from '../probes/types.ts';
+import type { ClientState } from '../status/schema.ts';
+import { createParsePool, type ParsePool } from '../sysinfo/parse-pool.ts';
 import { createLimiter } from './limiter.ts';
 import type { InstallationResults, RunResults } from './types.ts';
 
@@ -29,6 +31,12 @@ export interface RunDeps {
   ca?: string[];
   /** HTTP connections (default: a pool made for this run and closed at its end; an injected one is left open). */
   httpPool?: HttpPool;
+  /** Worker threads reading sysinfo reports (default: a pool made for this run and closed at its end). */
+  reports?: ParsePool;
+  /** A client's state file from the status data (the sysinfo check keeps its facts there between runs). */
+  readState?: (client: string) => Promise<ClientState | undefined>;
+  /** Where secrets named in installations.yaml are read from (default: process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Options of one run. */
@@ -103,6 +111,20 @@ export async function runChecks(
   const httpPool = deps.httpPool ?? createHttpPool({ lookup, timeoutMs: timeout, secureContext });
   const readAgentReport =
     deps.readAgentReport ?? (async () => Promise.reject(new Error('no agent report reader in this run')));
+  const reports = deps.reports ?? createParsePool();
+  const env = deps.env ?? process.env;
+  const secret = (name: string) => env[name];
+  // The sysinfo check judges the facts it kept in the last run's state: read those states once, up front.
+  const states = new Map<string, ClientState | undefined>();
+  if (deps.readState) {
+    const readState = deps.readState;
+    const wanted = new Set(
+      planned.filter((p) => p.tasks.some((t) => t.check === 'sysinfo')).map((p) => p.client.id),
+    );
+    await Promise.all(
+      [...wanted].map(async (id) => states.set(id, await readState(id).catch(() => undefined))),
+    );
+  }
   let done = 0;
   let installations: InstallationResults[];
   try {
@@ -124,6 +146,10 @@ export async function runChecks(
           icmpAvailable: !icmpReason,
           readAgentReport,
           now,
+          reports,
+          secret,
+          previous: (check: CheckId) =>
+            states.get(p.client.id)?.installations[p.installation.id]?.checks[check],
         };
         const results = await Promise.all(
           p.tasks.map(async (task) => {
@@ -147,6 +173,7 @@ export async function runChecks(
   } finally {
     // Closing waits for nothing: sockets are destroyed, never drained.
     if (!deps.httpPool) httpPool.close().catch(() => {});
+    if (!deps.reports) reports.close().catch(() => {});
   }
   return {
     startedAt,

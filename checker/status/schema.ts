@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ALERT_NAMES, COMPONENTS, IMPORTANCES } from '../alerts/names.ts';
-import { CHECK_IDS } from '../probes/types.ts';
+import { CHECK_IDS, RETIRED_CHECK_IDS } from '../probes/types.ts';
+import { sysinfoFactsSchema } from './sysinfo.ts';
 
 /**
  * The status data: what the checker observed, written by the store (`status/` locally, the `status` branch
@@ -39,7 +40,15 @@ export const checkStateSchema = z.object({
   since: iso,
   /** Operator-only details (addresses, raw errors); never shown on the site. */
   evidence: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  /** The sysinfo check's facts (key, licences, operups, DB errors, seats); operator-only. */
+  facts: sysinfoFactsSchema.optional(),
 });
+
+/** Drops keys of retired check ids (status data written by earlier versions is still read). */
+const withoutRetired = (keys: readonly string[]) => (v: unknown) =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v).filter(([k]) => !keys.includes(k)))
+    : v;
 
 /** The probable cause of one alert of one installation, from `checker/diagnose`. */
 export const diagnosisSchema = z.object({
@@ -89,7 +98,10 @@ export const installationStateSchema = z.object({
     z.object({ status: z.enum(['ok', 'fail', 'unknown']), since: iso, message: z.string() }),
   ),
   /** Last result per check. */
-  checks: z.partialRecord(z.enum(CHECK_IDS), checkStateSchema),
+  checks: z.preprocess(
+    withoutRetired(RETIRED_CHECK_IDS),
+    z.partialRecord(z.enum(CHECK_IDS), checkStateSchema),
+  ),
   /** Alert state machines (each with its own probable cause). */
   alerts: z.partialRecord(alertName, alertStateSchema),
 });
@@ -326,11 +338,16 @@ export const agentReportSchema = z.object({
       http: z
         .object({ status: z.enum(['ok', 'fail', 'unknown']), code: z.string(), message: z.string().max(500) })
         .optional(),
-      kodeks_xml: z
+      sysinfo: z
         .object({ status: z.enum(['ok', 'fail', 'unknown']), code: z.string(), message: z.string().max(500) })
         .optional(),
     })
     .default({}),
+  /**
+   * Facts of the sysinfo report the agent read on the server (closed networks: probes.sysinfo.source agent).
+   * Only these derived facts leave the server — no user names, search queries or addresses.
+   */
+  sysinfo: sysinfoFactsSchema.optional(),
 });
 export type AgentReport = z.output<typeof agentReportSchema>;
 

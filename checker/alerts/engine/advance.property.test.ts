@@ -17,7 +17,7 @@ clients:
   - id: acme
     title: Акме
     installations:
-      - { id: a, title: A, hosting: cloud, url: "https://a.example/", ip: 127.0.0.2, probes: { icmp: {}, http: {}, dns: {}, kodeks_xml: {} } }
+      - { id: a, title: A, hosting: cloud, url: "https://a.example/", ip: 127.0.0.2, probes: { icmp: {}, http: {}, dns: {}, sysinfo: {} } }
       - { id: b, title: B, hosting: cloud, url: "https://b.example/", ip: 127.0.0.3, probes: { http: {}, dns: {} } }
 maintenance:
   - { installations: [acme/b], start: "2026-11-28T03:00+03:00", end: "2026-11-28T05:00+03:00", reason: Работы }
@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 
 const status = fc.constantFrom('ok', 'ok', 'fail', 'unknown', 'fail:KEY_MISSING');
-const checksArb = fc.record({ icmp: status, http: status, http_ip: status, dns: status, kodeks_xml: status });
+const checksArb = fc.record({ icmp: status, http: status, http_ip: status, dns: status, sysinfo: status });
 const runArb = fc.record({
   gapMin: fc.integer({ min: 1, max: 40 }),
   a: checksArb,
@@ -51,7 +51,7 @@ function toResults(seq: RunSpec[]) {
     return runAt(
       new Date(t).toISOString(),
       {
-        'acme/a': pick(r.a, ['icmp', 'http', 'http_ip', 'dns', 'kodeks_xml']),
+        'acme/a': pick(r.a, ['icmp', 'http', 'http_ip', 'dns', 'sysinfo']),
         'acme/b': pick(r.b, ['http', 'http_ip', 'dns']),
       },
       { networkOk: r.networkOk },

@@ -21,7 +21,7 @@ clients:
         url: https://kodeks.acme.example/
         ip: 127.0.0.10
         alerts: { KodeksTlsCertExpiring: { disabled: true }, KodeksDnsResolve: { for: 3 } }
-        probes: { icmp: {}, http: {}, dns: {}, tls: {}, kodeks_xml: {} }
+        probes: { icmp: {}, http: {}, dns: {}, tls: {}, sysinfo: {} }
   - id: beta
     title: Бета
     installations:
@@ -71,7 +71,7 @@ function play(steps: Step[]): Simulator {
   return sim;
 }
 
-const OK = { icmp: 'ok', http: 'ok', http_ip: 'ok', dns: 'ok', tls: 'ok', kodeks_xml: 'ok' };
+const OK = { icmp: 'ok', http: 'ok', http_ip: 'ok', dns: 'ok', tls: 'ok', sysinfo: 'ok' };
 const A = 'acme/main';
 
 describe('alert engine sequences', () => {
@@ -396,11 +396,8 @@ describe('alert engine sequences', () => {
   });
 
   it('the agent falling silent while the key is missing: two alerts, two causes', () => {
-    const sim = new Simulator(
-      configFrom(YAML.replace('kodeks_xml: {} }', 'kodeks_xml: {}, agent: {} }')),
-      catalog,
-    );
-    const bad = { ...OK, kodeks_xml: 'fail:KEY_MISSING', agent: 'fail:AGENT_STALE' };
+    const sim = new Simulator(configFrom(YAML.replace('sysinfo: {} }', 'sysinfo: {}, agent: {} }')), catalog);
+    const bad = { ...OK, sysinfo: 'fail:KEY_MISSING', agent: 'fail:AGENT_STALE' };
     // The agent alert fires at once (for: 1), the key alert on the second check.
     const events = [
       ...sim.run(runAt('2026-11-28T09:00:00Z', { [A]: bad })),
@@ -428,8 +425,8 @@ describe('alert engine sequences', () => {
 describe('overall state', () => {
   const cases: [string, Partial<Record<CheckId, string>>, string][] = [
     ['everything works', OK, 'operational'],
-    ['licence key missing', { ...OK, kodeks_xml: 'fail:KEY_MISSING' }, 'major_outage'],
-    ['XML status unreadable', { ...OK, kodeks_xml: 'fail:XML_INVALID' }, 'degraded_performance'],
+    ['licence key missing', { ...OK, sysinfo: 'fail:KEY_MISSING' }, 'major_outage'],
+    ['XML status unreadable', { ...OK, sysinfo: 'fail:XML_INVALID' }, 'degraded_performance'],
     ['proxy down, IP works', { ...OK, http: 'fail' }, 'partial_outage'],
     ['proxy and IP down', { ...OK, http: 'fail', http_ip: 'fail' }, 'major_outage'],
     ['nothing observable', { icmp: 'unknown', http: 'unknown' }, 'no_data'],

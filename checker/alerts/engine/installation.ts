@@ -246,6 +246,7 @@ function checksState(s: InstallationStep): InstallationState['checks'] {
       since: before && before.status === r.status ? before.since : s.at,
     };
     if (r.evidence) c.evidence = r.evidence;
+    if (r.facts) c.facts = r.facts;
     out[id] = c;
   }
   return out;

@@ -41,7 +41,7 @@ export const tableRules: EngineRules = {
     set('KodeksDnsResolve', checks.dns?.status);
     set('KodeksBehindProxyDown', checks.http?.status);
     set('KodeksTlsCertExpiring', checks.tls?.status);
-    const x = checks.kodeks_xml;
+    const x = checks.sysinfo;
     if (x) {
       set(
         'KodeksXmlSensLockStatus',

@@ -53,7 +53,7 @@ clients:
       - id: main
         title: "Кодекс"
         url: https://kodeks.secret.example/
-        probes: { http: {}, kodeks_xml: {} }
+        probes: { http: {}, sysinfo: {} }
 `;
 
 /** Parses CONFIG_YAML (or another text) and fails loudly if it is invalid. */
@@ -98,7 +98,7 @@ sections: [senselock]
 raised_by: checker
 aliases: []
 component: license
-probe: kodeks_xml
+probe: sysinfo
 for: 2
 resolve_after: 1
 suppressed_by: [KodeksXmlStatusUnavailable, KodeksBehindProxyDown, KodeksDnsResolve, KodeksIcmp]
@@ -123,7 +123,7 @@ sections: [senselock]
 raised_by: checker
 aliases: []
 component: license
-probe: kodeks_xml
+probe: sysinfo
 for: 2
 resolve_after: 1
 suppressed_by: [KodeksBehindProxyDown, KodeksDnsResolve, KodeksDirectDown, KodeksIcmp]
