@@ -2,9 +2,11 @@
  * The demo's story, as data: five fake installations, the installations.yaml that watches them and what
  * happens in each check cycle. Pure: ports and the clock come in, text and plans come out.
  *
- * - «Первая линия»: healthy all along.
- * - «Акме» (case 1): the SenseLock key vanishes — the XML status says it is missing and the on-prem agent
- *   sees no key on USB (the USB-over-network software's licence expired) — then comes back.
+ * - «Первая линия»: always reachable, but its sysinfo report tells of trouble inside: the licence of one
+ *   database runs out tomorrow (KodeksLicenseExpiring2day) and an operup file has not been updated for four
+ *   days (KodeksDBOperUpToOld), until a new reg-file is installed and the update comes through.
+ * - «Акме» (case 1): the SenseLock key vanishes — the sysinfo report says it does not work and the on-prem
+ *   agent sees no key on USB (the USB-over-network software's licence expired) — then comes back: one alert.
  * - «Восток-Строй» and «Северный завод» at «Техэксперт.Облако» (case 2): the hosting's DNS answers SERVFAIL
  *   for their names while their addresses keep answering, then recovers.
  * - «Медцентр»: down all along (connections refused).
@@ -158,8 +160,12 @@ export function demoConfigYaml(p: DemoPorts, opts: { icmp: boolean }): string {
 
 /** What the fake world looks like during one cycle. */
 export interface CyclePlan {
-  /** Case 1: the XML status says the key is present. */
+  /** Case 1: the sysinfo report says the key works. */
   keyPresent: boolean;
+  /** «Первая линия»: days until the licence of «Кодекс: Медицина» ends, as its sysinfo report says. */
+  licenseDaysLeft: number;
+  /** «Первая линия»: days since its operup file stroy.op was last updated. */
+  operupDaysOld: number;
   /** Case 2: the hosting's DNS answers SERVFAIL for its names. */
   hostingDnsDown: boolean;
   /** One line for the console about what changed in this cycle, if anything. */
@@ -174,9 +180,18 @@ export function planCycle(i: number, cycles: number): CyclePlan {
   if (i === 0) story = 'всё работает, кроме «Медцентра» (сервер не принимает соединения)';
   else if (i === 1)
     story =
-      '«Акме»: ключ SenseLock пропал (истекла лицензия ПО проброса USB); «Техэксперт.Облако»: DNS отвечает SERVFAIL';
-  else if (i === recoverAt) story = 'ключ «Акме» вернулся, DNS «Техэксперт.Облако» восстановлен';
-  return { keyPresent: !trouble, hostingDnsDown: trouble, ...(story ? { story } : {}) };
+      '«Акме»: ключ SenseLock пропал (истекла лицензия ПО проброса USB); «Техэксперт.Облако»: DNS отвечает SERVFAIL; ' +
+      '«Первая линия»: лицензия базы кончается завтра, оперативное обновление не ставится четвёртый день';
+  else if (i === recoverAt)
+    story =
+      'ключ «Акме» вернулся, DNS «Техэксперт.Облако» восстановлен, «Первая линия»: новый рег-файл установлен, обновление пришло';
+  return {
+    keyPresent: !trouble,
+    hostingDnsDown: trouble,
+    licenseDaysLeft: trouble ? 1 : 365,
+    operupDaysOld: trouble ? 4 : 0.5,
+    ...(story ? { story } : {}),
+  };
 }
 
 /** The time of cycle `i`: 5 minutes apart, the last one at `end` (so the site's data looks fresh). */

@@ -89,6 +89,20 @@ export async function startWorld(
       ...(icmpUnavailable ? { icmpUnavailable } : {}),
       apply(plan) {
         acme.state.key = plan.keyPresent ? 'present' : 'absent';
+        const now = Date.now();
+        const day = 86_400_000;
+        const endIn = (days: number) => new Date(now + days * day + 3 * 3_600_000).toISOString().slice(0, 10);
+        healthy.state.report = {
+          ...healthy.state.report,
+          databases: [
+            { name: 'Кодекс: Законодательство', end: endIn(300) },
+            { name: 'Кодекс: Медицина', end: endIn(plan.licenseDaysLeft) },
+          ],
+          operups: [
+            { path: 'D:\\Kodeks\\operup\\kodeks6.op', date: new Date(now - 6 * 3_600_000) },
+            { path: 'D:\\Kodeks\\operup\\stroy.op', date: new Date(now - plan.operupDaysOld * day) },
+          ],
+        };
         for (const host of HOSTING_HOSTS) {
           if (plan.hostingDnsDown) dns.modes.set(host, 'servfail');
           else dns.modes.delete(host);

@@ -41,17 +41,12 @@ export const XML_KEY_CASES: Case[] = [
   },
 ];
 
-/** KodeksUsbKeyMissing: the agent does not find the key among the server's USB devices. */
+/**
+ * KodeksUsbKeyMissing: the agent does not find the key among the server's USB devices. It is raised only
+ * where the agent alone watches the key (no sysinfo probe): with one, the key's alert is the sysinfo one.
+ */
 export const USB_KEY_CASES: Case[] = [
   KEY_USB_ABSENT,
-  {
-    id: 'usb_key_absent_kodeks_ok',
-    when: (v) => v.oks('sysinfo'),
-    say: () => ({
-      cause: 'Агент не видит ключ SenseLock среди USB-устройств сервера, хотя Кодекс пока видит ключ.',
-      hint: 'Проверьте ключ и программу проброса USB: Кодекс может работать на кэшированной лицензии и скоро остановиться.',
-    }),
-  },
   {
     id: 'usb_key_absent',
     when: () => true,

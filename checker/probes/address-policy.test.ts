@@ -17,8 +17,7 @@ let kodeks: LocalServer;
 let internal: LocalServer;
 const internalHits: string[] = [];
 
-const STATUS_XML =
-  '<sysinfo created="2026-11-28T10:00:00+03:00"><protection><senselock state="present"/></protection></sysinfo>';
+const STATUS_XML = '<sysinfo><protection><senselock state="present"/></protection></sysinfo>';
 
 beforeAll(async () => {
   internal = await startHttpServer((req, res) => {
