@@ -51,6 +51,13 @@ describe('demo scenario, status data', () => {
     expect(xml!.diagnosis?.hint).toMatch(/проброс/);
     // One key, one incident (issue 17.4): the agent's view of USB is the cause, not a second alert.
     expect(of('acme', 'KodeksUsbKeyMissing')).toEqual([]);
+    expect(incidents.filter((i) => i.client === 'acme' && i.client_visible && !i.suppressed)).toHaveLength(1);
+  });
+
+  it('«Первая линия»: an operup not updated for four days, read from its sysinfo report, opened and resolved', () => {
+    const [operup] = of('pervaya-liniya', 'KodeksDBOperUpToOld');
+    expect(operup?.resolved_at).toBeDefined();
+    expect(operup?.diagnosis?.cause).toMatch(/^Оперативное обновление «stroy\.op» не обновлялось 4 дн\./);
   });
 
   it('case 2: DNS incidents at the hosting, grouped, resolved; proxy alerts held back', () => {
@@ -70,8 +77,11 @@ describe('demo scenario, status data', () => {
     for (const i of proxy) expect(i.suppressed).toBe(true);
   });
 
-  it('the healthy installation has no incident; the down one is still open', () => {
-    expect(incidents.filter((i) => i.client === 'pervaya-liniya')).toEqual([]);
+  it('the reachable installation has only the incidents of its sysinfo report; the down one is still open', () => {
+    const sysinfoAlerts = /^(KodeksDBOperUpToOld|KodeksLicenseExpiring(2|7|90)day)$/;
+    expect(incidents.filter((i) => i.client === 'pervaya-liniya' && !sysinfoAlerts.test(i.alert))).toEqual(
+      [],
+    );
     const down = of('medcenter', 'KodeksDirectDown');
     expect(down).toHaveLength(1);
     expect(down[0]!.resolved_at).toBeUndefined();
@@ -108,6 +118,12 @@ describe('demo scenario, Telegram', () => {
     expect(key?.buttons.map((b) => b.url)).toContainEqual(
       expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/status\/acme\/$/),
     );
+  });
+
+  it('case 1 is one message about the key, with the USB forwarding as its cause', () => {
+    const key = firing().filter((m) => m.plain.includes('ООО «Акме»') && /SenseLock/.test(m.plain));
+    expect(key).toHaveLength(1);
+    expect(key[0]!.plain).toMatch(/проброс/);
   });
 
   it('resolved messages reply to the firing ones and say the downtime', () => {

@@ -48,8 +48,13 @@ export function alertSignals(checks: Checks): Partial<Record<AlertName, Signal>>
   }
   if (sysinfo) {
     // No report could be read this run (fetch, parse, or the agent's report): the report is unavailable.
+    // The agent's own alerts speak when its report is missing or refused (KodeksAgentSilent).
     out.KodeksXmlStatusUnavailable =
-      sysinfo.code === 'SKIPPED' ? 'unknown' : REPORT_READ.has(sysinfo.code) ? 'ok' : 'fail';
+      sysinfo.code === 'SKIPPED' || sysinfo.code.startsWith('AGENT_')
+        ? 'unknown'
+        : REPORT_READ.has(sysinfo.code)
+          ? 'ok'
+          : 'fail';
   }
   if (agent) {
     const silent = agent.status === 'fail' && AGENT_SILENT.has(agent.code);
