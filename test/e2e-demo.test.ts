@@ -54,6 +54,13 @@ describe('demo scenario, status data', () => {
     expect(incidents.filter((i) => i.client === 'acme' && i.client_visible && !i.suppressed)).toHaveLength(1);
   });
 
+  it('«Первая линия»: a licence running out tomorrow, named by its database, opened and resolved', () => {
+    const [licence] = of('pervaya-liniya', 'KodeksLicenseExpiring2day');
+    expect(licence?.fired_at).toBeDefined();
+    expect(licence?.resolved_at).toBeDefined();
+    expect(licence?.diagnosis?.cause).toMatch(/^Лицензия базы «Кодекс: Медицина» заканчивается через 1 день/);
+  });
+
   it('«Первая линия»: an operup not updated for four days, read from its sysinfo report, opened and resolved', () => {
     const [operup] = of('pervaya-liniya', 'KodeksDBOperUpToOld');
     expect(operup?.resolved_at).toBeDefined();

@@ -111,8 +111,11 @@ export function isStale(at: number | undefined, now: number, intervalMs: number)
   return at === undefined || now - at > 3 * intervalMs;
 }
 
-/** Checks that reach the Kodeks server itself (not the name, the certificate or the agent). */
-const SERVER_CHECKS = ['http', 'http_ip', 'tcp', 'kodeks_xml'] as const;
+/**
+ * Checks that reach the Kodeks server itself in every run (not the name, the certificate or the agent; not
+ * sysinfo either, which between hourly pulls judges the facts it kept without asking the server).
+ */
+const SERVER_CHECKS = ['http', 'http_ip', 'tcp', 'metrics'] as const;
 
 /** When the server last answered (now, if any server check passes), or since when none does. */
 function serverFact(s: InstallationState | undefined): InstallationView['server'] {
