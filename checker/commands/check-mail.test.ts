@@ -88,6 +88,9 @@ describe('smart check with SMTP_URL', () => {
       expect.stringMatching(/^Re: \[К1\] .* — ООО «Альфа» · KodeksBehindProxyDown$/),
     ]);
     expect(smtp.mails[1]!.inReplyTo).toBe(smtp.mails[0]!.messageId);
+    // The probe's answer travels from the check to the message (the runbook branches on it).
+    expect(smtp.mails[0]!.text).toContain('🧪 Проверка: http — HTTP_STATUS (ответ 500)');
+    expect(tg.messages[0]!.plain).toContain('🧪 Проверка: http — HTTP_STATUS (ответ 500)');
     expect(smtp.mails.every((m) => m.envelopeTo[0] === 'ivan@example.ru')).toBe(true);
     const outbox = JSON.parse(await readFile(join(dir, 'status', 'outbox.json'), 'utf8'));
     expect([outbox.pending, outbox.mail]).toEqual([[], []]);

@@ -79,7 +79,7 @@ describe('smart check', () => {
     // Run 0: everything works.
     let r = io();
     expect(await run(args, r.value, clock(0)), r.err.join('\n')).toBe(0);
-    expect(r.out.join('\n')).toMatch(/Итого: 2 установок/);
+    expect(r.out.join('\n')).toMatch(/Итого: 2 установки,/);
     expect((await json('state/alfa.json')).installations.kodeks.overall).toBe('operational');
 
     // Runs 1–2: the hosting's DNS server fails; the installations still answer by IP.

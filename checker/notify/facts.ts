@@ -6,6 +6,7 @@
  */
 import { isIP } from 'node:net';
 import type { AlertEntry, Catalog } from '../alerts/catalog.ts';
+import type { ProbeEvidence } from '../alerts/engine/events.ts';
 import type { AlertName, Importance } from '../alerts/names.ts';
 import type { Client, Config } from '../config/schema.ts';
 import type { Diagnosis, OutboxItem } from '../status/schema.ts';
@@ -42,6 +43,8 @@ export interface InstallationFacts {
   at?: string;
   /** Downtime, ms (resolved only). */
   durationMs?: number;
+  /** What the failing checks answered (not for the client's chat): codes, a certificate's expiry. */
+  evidence?: ProbeEvidence[];
 }
 
 /** The alert a message is about, from its runbook. */
@@ -73,8 +76,10 @@ export interface LinkFacts {
   runbook?: string;
   /** The client's status page (not for private clients, nor for a hosting-wide team message). */
   status?: string;
-  /** Base that relative links in the runbook's Markdown resolve against. */
+  /** Base that relative links in the runbook's Markdown resolve against (the runbooks' folder on the site). */
   docs: string;
+  /** owner/name of the repository: links to docs the site does not serve go to the file on GitHub. */
+  repo?: string;
 }
 
 /** Everything one message says, for one audience. */
@@ -144,6 +149,7 @@ export interface Target {
   since: string;
   at?: string;
   durationMs?: number;
+  evidence?: ProbeEvidence[];
 }
 
 /** What a Notice about an alert is built from: one event, or the events of a hosting-wide problem. */
@@ -197,7 +203,7 @@ export function alertNotice(input: AlertInput, audience: Audience, ctx: RenderCo
       ...(client && client.visibility !== 'private'
         ? { status: `${site}/status/${client.slug ?? client.id}/` }
         : {}),
-      docs: `${site}/docs/errors/`,
+      ...docLinks(ctx.config),
     },
     at: input.at,
     timeZone: ctx.config.checker.timezone,
@@ -216,11 +222,19 @@ export function operatorNotice(ev: { code: string; text: string; at: string }, c
     operator: { code: ev.code, title: OPERATOR_TITLE[ev.code] ?? `SMART: ${ev.code}`, text: ev.text },
     links: {
       ...(runbook ? { runbook: runbookUrl(site, runbook) } : {}),
-      docs: `${site}/docs/errors/`,
+      ...docLinks(ctx.config),
     },
     at: ev.at,
     timeZone: ctx.config.checker.timezone,
     now: ctx.now,
+  };
+}
+
+/** Where relative links of runbooks resolve (the site's runbook folder, the repository for other docs). */
+export function docLinks(config: Config): Pick<LinkFacts, 'docs' | 'repo'> {
+  return {
+    docs: `${siteUrl(config)}/docs/errors/`,
+    ...(config.site.repo ? { repo: config.site.repo } : {}),
   };
 }
 
@@ -248,8 +262,26 @@ const excerpts = new WeakMap<AlertEntry, Map<number, string | undefined>>();
 function excerptOf(entry: AlertEntry, max: number): string | undefined {
   const cache = excerpts.get(entry) ?? new Map<number, string | undefined>();
   excerpts.set(entry, cache);
-  if (!cache.has(max)) cache.set(max, runbookExcerpt(entry.body, ['Что делать', 'Что означает'], max));
+  if (!cache.has(max)) {
+    const excerpt = runbookExcerpt(entry.body, ['Что делать', 'Что означает'], max);
+    cache.set(max, excerpt === undefined ? undefined : pointStepsAtRunbook(excerpt));
+  }
   return cache.get(max);
+}
+
+const STEP =
+  /(^|[^\p{L}])(шаг|шага|шагу|шагом|шаге|шаги|шагов|шагах)\s+(\d+(?:\s*(?:[–—-]|и)\s*\d+)?)(?![\d\s–—и-]*диагностики)/giu;
+
+/**
+ * The excerpt comes from «Что делать»; its «шаг 2» means a step of «Диагностика», which the message does not
+ * contain. Say so, and where it is: the «Что делать» button opens the whole runbook.
+ */
+export function pointStepsAtRunbook(markdown: string): string {
+  return markdown.replace(
+    STEP,
+    (_m, before: string, word: string, n: string) =>
+      `${before}${word} ${n} диагностики (кнопка «Что делать»)`,
+  );
 }
 
 function alertFacts(
@@ -297,7 +329,9 @@ function installationFacts(config: Config, t: Target, audience: Audience): Insta
     ...(t.durationMs !== undefined ? { durationMs: t.durationMs } : {}),
   };
   const base = { client: client?.title ?? t.client, installation: inst?.title ?? t.installation };
-  if (audience !== 'team') return { ...base, ...times };
+  if (audience === 'client') return { ...base, ...times };
+  const evidence = t.evidence?.length ? { evidence: t.evidence } : {};
+  if (audience === 'admin') return { ...base, ...times, ...evidence };
   const manager = client?.manager?.telegram ?? client?.manager?.name;
   let host: string | undefined;
   try {
@@ -312,6 +346,7 @@ function installationFacts(config: Config, t: Target, audience: Audience): Insta
     ...(inst?.ip ? { ip: inst.ip } : {}),
     ...(inst?.notes ? { notes: inst.notes } : {}),
     ...times,
+    ...evidence,
   };
 }
 

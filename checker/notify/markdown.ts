@@ -17,9 +17,21 @@ const INLINE_TAGS: Record<string, string> = {
   s_close: '</s>',
 };
 
-/** Links only to http(s) addresses; relative ones are made absolute against `base` when given. */
-function safeHref(href: string, base?: string): string | undefined {
+/**
+ * How a relative link in the Markdown resolves: against a base URL, or by a function (the messages use
+ * `messageHref`, so a link leads where the site's does; undefined drops the link and keeps its text).
+ */
+export type LinkBase = string | ((href: string) => string | undefined);
+
+/** Links only to http(s) addresses; relative ones are resolved by `base` when given. */
+function safeHref(href: string, base?: LinkBase): string | undefined {
   try {
+    if (typeof base === 'function') {
+      const resolved = base(href);
+      if (!resolved) return undefined;
+      href = resolved;
+      base = undefined;
+    }
     const url = base ? new URL(href, base) : new URL(href);
     return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
   } catch {
@@ -27,7 +39,7 @@ function safeHref(href: string, base?: string): string | undefined {
   }
 }
 
-function renderInline(tokens: Token[], base?: string): string {
+function renderInline(tokens: Token[], base?: LinkBase): string {
   let out = '';
   const linkStack: boolean[] = [];
   for (const t of tokens) {
@@ -50,7 +62,7 @@ function renderInline(tokens: Token[], base?: string): string {
 }
 
 /** Renders Markdown into Telegram HTML; lists become «• » lines, headings bold lines. */
-export function markdownToTelegram(source: string, base?: string): string {
+export function markdownToTelegram(source: string, base?: LinkBase): string {
   const tokens = md.parse(source, {});
   const blocks: string[] = [];
   const lists: { ordered: boolean; n: number }[] = [];
@@ -112,7 +124,7 @@ export function markdownToTelegram(source: string, base?: string): string {
 }
 
 /** Renders one line of Markdown (an alert's summary) without block structure. */
-export function markdownInlineToTelegram(source: string, base?: string): string {
+export function markdownInlineToTelegram(source: string, base?: LinkBase): string {
   return renderInline(md.parseInline(source, {})[0]?.children ?? [], base);
 }
 

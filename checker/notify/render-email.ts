@@ -7,11 +7,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/schema.ts';
+import { plural } from '../text/words.ts';
 import { type Notice, siteUrl } from './facts.ts';
 import { escapeAttr, escapeHtml } from './html.ts';
 import { telegramButtons, telegramText } from './render-telegram.ts';
 import { plainText } from './render-text.ts';
-import { plural } from './words.ts';
 
 /** A rendered mail. */
 export interface MailParts {

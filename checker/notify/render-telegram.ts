@@ -3,10 +3,11 @@
  * from the Notice, every user string is escaped here, and a message never exceeds Telegram's limit.
  */
 import type { Importance } from '../alerts/names.ts';
+import { messageHref } from '../text/doc-links.ts';
 import type { InstallationFacts, Notice, SummaryLine } from './facts.ts';
 import { escapeAttr, escapeHtml, fitHtml, TELEGRAM_TEXT_LIMIT } from './html.ts';
 import { markdownInlineToTelegram, markdownToTelegram } from './markdown.ts';
-import { formatClock, formatDuration, formatRange, sinceFirst } from './time.ts';
+import { formatClock, formatDate, formatDuration, formatRange, sinceFirst } from './time.ts';
 import type { UrlButton } from './types.ts';
 
 /** Room kept free for the «⏳ Задержано…» line added at delivery. */
@@ -53,8 +54,14 @@ function sign(n: Notice): string {
   return importanceSign(n.alert?.importance ?? 'info');
 }
 
+/** Relative links of runbooks lead where the site's do (`messageHref`). */
+function links(n: Notice): (href: string) => string | undefined {
+  const site = n.links.docs.replace(/\/docs\/errors\/$/, '');
+  return (href) => messageHref(href, site, n.links.repo ? { repo: n.links.repo } : {});
+}
+
 function summary(n: Notice): string | undefined {
-  return n.alert?.summary !== undefined ? markdownInlineToTelegram(n.alert.summary, n.links.docs) : undefined;
+  return n.alert?.summary !== undefined ? markdownInlineToTelegram(n.alert.summary, links(n)) : undefined;
 }
 
 function clock(iso: string, n: Notice): string {
@@ -85,14 +92,36 @@ const quotes = new Map<string, string | undefined>();
 function excerptLines(n: Notice, max: number): string[] {
   const excerpt = n.alert?.excerpt;
   if (!excerpt) return [];
-  const key = `${max} ${n.links.docs} ${excerpt}`;
+  const key = `${max} ${n.links.docs} ${n.links.repo ?? ''} ${excerpt}`;
   if (!quotes.has(key)) {
     if (quotes.size > 500) quotes.clear();
-    const html = markdownToTelegram(excerpt, n.links.docs);
+    const html = markdownToTelegram(excerpt, links(n));
     quotes.set(key, html ? `<blockquote>${fitHtml(html, max + 200)}</blockquote>` : undefined);
   }
   const quote = quotes.get(key);
   return quote ? [quote] : [];
+}
+
+/** What the checks answered: the codes the runbook branches on, and a certificate's expiry date. */
+function evidenceLines(i: InstallationFacts, n: Notice): string[] {
+  const ev = i.evidence ?? [];
+  if (ev.length === 0) return [];
+  const out = [
+    `🧪 Проверка: ${ev
+      .map(
+        (e) =>
+          `${escapeHtml(e.check)} — <code>${escapeHtml(e.code)}</code>${e.http_status ? ` (ответ ${e.http_status})` : ''}`,
+      )
+      .join('; ')}`,
+  ];
+  const tls = ev.find((e) => e.valid_to);
+  if (tls?.valid_to) {
+    const expired = Date.parse(tls.valid_to) <= n.now.getTime();
+    out.push(
+      `📅 Сертификат ${expired ? 'истёк' : 'действует до'} ${formatDate(new Date(tls.valid_to), n.timeZone)}`,
+    );
+  }
+  return out;
 }
 
 function internalLines(i: InstallationFacts): string[] {
@@ -122,10 +151,15 @@ function firingText(n: Notice, limit: number): string {
   const head = [`${sign(n)} <b>${title(n)}</b>`, who(i), summary(n)].filter(Boolean) as string[];
   const when =
     n.audience === 'team'
-      ? [`🕒 С ${clock(i.since, n)} · ${escapeHtml(n.alert!.name)}`, ...internalLines(i)]
+      ? [
+          `🕒 С ${clock(i.since, n)} · ${escapeHtml(n.alert!.name)}`,
+          ...evidenceLines(i, n),
+          ...internalLines(i),
+        ]
       : n.audience === 'admin'
         ? [
             `🕒 С ${clock(i.since, n)} · ${escapeHtml(n.alert!.name)}`,
+            ...evidenceLines(i, n),
             'Исправить это можно только на вашей стороне; ваш менеджер тоже получил это оповещение.',
           ]
         : [`🕒 С ${clock(i.since, n)}. Мы уже разбираемся.`];
@@ -136,7 +170,7 @@ function reminderText(n: Notice, limit: number): string {
   const i = n.installations[0]!;
   const long = formatDuration(Date.parse(n.at) - Date.parse(i.since));
   const head = [`🔁 ${sign(n)} <b>Всё ещё: ${title(n)}</b>`, who(i)];
-  const lines = [`🕒 Длится ${long} (с ${clock(i.since, n)})`];
+  const lines = [`🕒 Длится ${long} (с ${clock(i.since, n)})`, ...evidenceLines(i, n)];
   if (n.audience === 'team' && i.manager) lines.push(`👤 Менеджер: ${escapeHtml(i.manager)}`);
   return join([head, causeLines(n), lines], limit);
 }
@@ -146,6 +180,12 @@ function resolvedText(n: Notice, limit: number): string {
   const head = [`✅ <b>Восстановлено: ${title(n)}</b>`, who(i)];
   const range = formatRange(new Date(i.since), new Date(i.at ?? n.at), n.timeZone, n.now);
   return join([head, [`⏱ Простой ${formatDuration(i.durationMs ?? 0)}: ${range}`]], limit);
+}
+
+/** « · DNS_SERVFAIL» after an installation in a hosting-wide list (the reader sees each one's answer). */
+function codes(i: InstallationFacts): string {
+  const list = [...new Set((i.evidence ?? []).map((e) => e.code))];
+  return list.length ? ` · <code>${escapeHtml(list.join(', '))}</code>` : '';
 }
 
 function byClient(items: InstallationFacts[]): InstallationFacts[] {
@@ -195,7 +235,7 @@ function groupedText(n: Notice, limit: number): string {
   // The list gets whatever room is left; what does not fit is counted, never cut mid-line.
   const lines = fittedList(
     byClient(items).map(
-      (i) => `• ${who(i)} — с ${clock(i.since, n)}${i.ip ? ` · IP ${escapeHtml(i.ip)}` : ''}`,
+      (i) => `• ${who(i)} — с ${clock(i.since, n)}${i.ip ? ` · IP ${escapeHtml(i.ip)}` : ''}${codes(i)}`,
     ),
     limit - fixedText.length - 40,
   );

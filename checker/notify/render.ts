@@ -168,6 +168,7 @@ function planEvent(ev: AlertEvent, ctx: RenderContext): Planned[] {
         installation: ev.installation,
         since: ev.since,
         ...(ev.kind === 'resolved' ? { at: ev.at, durationMs: ev.durationMs } : {}),
+        ...(ev.kind !== 'resolved' && ev.evidence ? { evidence: ev.evidence } : {}),
       },
     ],
   };
@@ -258,7 +259,12 @@ function planGrouped(ev: Extract<AlertEvent, { kind: 'grouped' }>, ctx: RenderCo
       at: ev.at,
       hosting: ev.hosting,
       ...(ev.diagnosis ? { diagnosis: ev.diagnosis } : {}),
-      targets: items.map((it) => ({ client: it.client, installation: it.installation, since: it.since })),
+      targets: items.map((it) => ({
+        client: it.client,
+        installation: it.installation,
+        since: it.since,
+        ...(it.evidence ? { evidence: it.evidence } : {}),
+      })),
     };
     const id = outboxId(ev.group, 'grouped', audience, route, audience !== 'team' ? client?.id : undefined);
     const silent =

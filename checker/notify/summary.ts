@@ -8,7 +8,7 @@
 import type { Catalog } from '../alerts/catalog.ts';
 import type { Client } from '../config/schema.ts';
 import type { Incident } from '../status/schema.ts';
-import { type Notice, priorityOf, type RenderContext, type SummaryLine, siteUrl } from './facts.ts';
+import { docLinks, type Notice, priorityOf, type RenderContext, type SummaryLine } from './facts.ts';
 import { clientHours, type Hours, workingDay } from './hours.ts';
 import type { Planned } from './render.ts';
 import { teamMail, teamRoute } from './route.ts';
@@ -72,7 +72,7 @@ export function morningSummaries(incidents: Incident[], ctx: RenderContext): Pla
         firing: firing.sort(byTime),
         overnight: overnight.sort(byTime),
       },
-      links: { docs: `${siteUrl(ctx.config)}/docs/errors/` },
+      links: docLinks(ctx.config),
       at: day.start.toISOString(),
       timeZone: g.hours.timezone,
       now: ctx.now,

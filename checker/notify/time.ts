@@ -68,3 +68,13 @@ export function formatRange(from: Date, to: Date, timeZone: string, now: Date = 
 export function sinceFirst(items: { since: string }[], fallback: string): string {
   return items.map((i) => i.since).sort()[0] ?? fallback;
 }
+
+/** The date alone, with the year: «10.12.2026» (a certificate's expiry, which may be months away). */
+export function formatDate(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('ru-RU', {
+    timeZone,
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+  }).format(at);
+}

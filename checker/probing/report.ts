@@ -1,4 +1,5 @@
 import type { ProbeStatus } from '../probes/types.ts';
+import { count } from '../text/words.ts';
 import type { RunResults } from './types.ts';
 
 /** Russian words for check statuses, as printed in tables. */
@@ -45,7 +46,7 @@ export function formatResultsTable(results: RunResults): string {
   lines.push(
     '',
     // Kept word for word: commands/check.test.ts matches this line.
-    `Итого: ${results.installations.length} установок, проверок ${counts.ok + counts.fail + counts.unknown}: ` +
+    `Итого: ${count(results.installations.length, 'установка', 'установки', 'установок')}, проверок ${counts.ok + counts.fail + counts.unknown}: ` +
       `работает ${counts.ok}, сбой ${counts.fail}, неизвестно ${counts.unknown}; за ${seconds} с.`,
   );
   return lines.join('\n');

@@ -185,6 +185,7 @@ function group(firing: FiringCandidate[], at: string, incidents: IncidentBook): 
         since: f.since,
         incident: f.incident,
         ...(f.diagnosis ? { diagnosis: f.diagnosis } : {}),
+        ...(f.evidence ? { evidence: f.evidence } : {}),
       })),
       ...(sameCause && first.diagnosis ? { diagnosis: first.diagnosis } : {}),
     });

@@ -1,6 +1,19 @@
 import type { Diagnosis } from '../../status/schema.ts';
 import type { AlertName, Importance } from '../names.ts';
 
+/**
+ * What a failing check of the alert's probe answered, so a message can name it (runbooks branch on the
+ * code): the check, its code and, for a certificate, when it expires.
+ */
+export interface ProbeEvidence {
+  check: string;
+  code: string;
+  /** ISO time the TLS certificate stops being valid (tls only). */
+  valid_to?: string;
+  /** The HTTP status the server answered (http only). */
+  http_status?: number;
+}
+
 /** One installation an event is about. */
 export interface EventTarget {
   client: string;
@@ -23,6 +36,8 @@ export type AlertEvent =
       /** This run's time. */
       at: string;
       diagnosis?: Diagnosis;
+      /** The failing checks of the alert's probe in this run. */
+      evidence?: ProbeEvidence[];
       /** Incident id (also the key replies are threaded by). */
       incident: string;
     })
@@ -36,7 +51,12 @@ export type AlertEvent =
       /** Same id as the incidents' `group`. */
       group: string;
       /** The installations, each with its own incident and since. */
-      items: (EventTarget & { since: string; incident: string; diagnosis?: Diagnosis })[];
+      items: (EventTarget & {
+        since: string;
+        incident: string;
+        diagnosis?: Diagnosis;
+        evidence?: ProbeEvidence[];
+      })[];
       diagnosis?: Diagnosis;
     }
   | (EventTarget & {
@@ -47,6 +67,8 @@ export type AlertEvent =
       at: string;
       incident: string;
       diagnosis?: Diagnosis;
+      /** The failing checks of the alert's probe in this run. */
+      evidence?: ProbeEvidence[];
       /** Group id when the firing message was a grouped one: reminders of one group come in the same run. */
       group?: string;
     })

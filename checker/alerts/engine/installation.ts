@@ -11,7 +11,7 @@ import { dayStart, localDay } from '../../sla/time.ts';
 import type { AlertState, CheckState, Diagnosis, InstallationState } from '../../status/schema.ts';
 import type { Catalog } from '../catalog.ts';
 import type { AlertName, Component, Importance } from '../names.ts';
-import type { AlertEvent } from './events.ts';
+import type { AlertEvent, ProbeEvidence } from './events.ts';
 import type { HistoryBook } from './history.ts';
 import { type IncidentBook, incidentId } from './incidents.ts';
 import { OK_STATE, parentsFirst, stepAlert } from './machine.ts';
@@ -34,6 +34,29 @@ export interface FiringCandidate {
   since: string;
   incident: string;
   diagnosis?: Diagnosis;
+  evidence?: ProbeEvidence[];
+}
+
+/**
+ * The failing checks of an alert's probe (`http` covers http and http_ip; the sysinfo alerts read the XML
+ * status check): what the runbook branches on, for the message.
+ */
+export function probeEvidence(checks: Checks, probe: string | undefined): ProbeEvidence[] {
+  if (!probe) return [];
+  const ids = probe === 'sysinfo' ? ['sysinfo', 'kodeks_xml'] : [probe];
+  const out: ProbeEvidence[] = [];
+  for (const [check, r] of Object.entries(checks)) {
+    if (!r || r.status !== 'fail' || !ids.some((id) => check === id || check.startsWith(`${id}_`))) continue;
+    const validTo = r.evidence?.valid_to;
+    const status = r.evidence?.http_status;
+    out.push({
+      check,
+      code: r.code,
+      ...(typeof validTo === 'string' ? { valid_to: validTo } : {}),
+      ...(typeof status === 'number' ? { http_status: status } : {}),
+    });
+  }
+  return out;
 }
 
 /** Everything one installation's step needs. */
@@ -102,6 +125,7 @@ export function stepInstallation(s: InstallationStep): {
     else if (diagnosis) a.diagnosis = diagnosis;
     else if (before.diagnosis) a.diagnosis = before.diagnosis;
     const parentsActive = entry.suppressed_by.some((p) => (alerts[p]?.state ?? 'ok') !== 'ok');
+    const evidence = probeEvidence(s.checks, 'probe' in entry ? entry.probe : undefined);
     const target = {
       client: client.id,
       installation: inst.id,
@@ -163,6 +187,7 @@ export function stepInstallation(s: InstallationStep): {
           since: a.since ?? at,
           incident: a.incident ?? incidentId(a.since ?? at, client.id, inst.id, name),
           ...(a.diagnosis ? { diagnosis: a.diagnosis } : {}),
+          ...(evidence.length ? { evidence } : {}),
         });
       } else if (a.notified_at && !inMaintenance && atMs - Date.parse(a.notified_at) >= s.remindEveryMs) {
         a.notified_at = at;
@@ -176,6 +201,7 @@ export function stepInstallation(s: InstallationStep): {
           at,
           incident: a.incident ?? '',
           ...(a.diagnosis ? { diagnosis: a.diagnosis } : {}),
+          ...(evidence.length ? { evidence } : {}),
           ...(group ? { group } : {}),
         });
       } else if (!a.notified_at) a.suppressed = parentsActive;

@@ -3,29 +3,9 @@ import MarkdownIt from 'markdown-it';
 // Runbooks come from the repository but are still rendered without raw HTML: a PR cannot inject scripts.
 const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
 
-/** Where links between docs point on the site (runbooks link to each other the way GitHub renders them). */
-export interface LinkContext {
-  /** `owner/name` of the repository, for docs that are not pages of the site (e.g. docs/agent.md). */
-  repo?: string;
-}
+export { type LinkContext, siteHref } from '../../../checker/text/doc-links.ts';
 
-/**
- * Maps a relative link written for GitHub (`./KodeksIcmp.md#…`, `../agent.md`) to where it works on the
- * site: another runbook → its page; any other doc → the file on GitHub when the repository is known.
- * Absolute URLs and in-page anchors are left alone.
- */
-export function siteHref(href: string, ctx: LinkContext = {}): string {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('#') || href.startsWith('/')) return href;
-  const [path = '', anchor] = href.split('#', 2);
-  const hash = anchor ? `#${anchor}` : '';
-  if (path === './' || path === '.' || path === './README.md' || path === 'README.md')
-    return `/docs/errors/${hash}`;
-  const runbook = /^(?:\.\/)?([A-Z][A-Za-z0-9]+)\.md$/.exec(path);
-  if (runbook) return `/docs/errors/${runbook[1]}/${hash}`;
-  const doc = /^\.\.\/([A-Za-z0-9._/-]+)$/.exec(path);
-  if (doc && ctx.repo) return `https://github.com/${ctx.repo}/blob/main/docs/${doc[1]}${hash}`;
-  return href;
-}
+import { type LinkContext, siteHref } from '../../../checker/text/doc-links.ts';
 
 /**
  * Renders a runbook body to HTML. The page already shows the title as its h1, so a leading level-1
