@@ -85,60 +85,62 @@ describe('each sysinfo and metrics alert fires at its threshold and resolves', (
     kodeks.state.catalogs = [{ path: '/docs' }];
   };
 
+  const st = () => kodeks.state;
   const cases: [string, () => void, string[]][] = [
-    ['key missing', () => void (kodeks.state.key = 'absent'), ['KodeksXmlSensLockStatus']],
+    ['key missing', () => Object.assign(st(), { key: 'absent' }), ['KodeksXmlSensLockStatus']],
     [
       'licence ends in 60 days',
-      () => void (kodeks.state.report.databases = [{ name: 'Кодекс: Медицина', end: endIn(60) }]),
+      () => Object.assign(st().report, { databases: [{ name: 'Кодекс: Медицина', end: endIn(60) }] }),
       ['KodeksLicenseExpiring90day'],
     ],
     [
       'licence ends in 5 days',
-      () => void (kodeks.state.report.databases = [{ name: 'Кодекс: Медицина', end: endIn(5) }]),
+      () => Object.assign(st().report, { databases: [{ name: 'Кодекс: Медицина', end: endIn(5) }] }),
       ['KodeksLicenseExpiring7day'],
     ],
     [
       'licence ends tomorrow',
-      () => void (kodeks.state.report.databases = [{ name: 'Кодекс: Медицина', end: endIn(1) }]),
+      () => Object.assign(st().report, { databases: [{ name: 'Кодекс: Медицина', end: endIn(1) }] }),
       ['KodeksLicenseExpiring2day'],
     ],
-    ['an empty licence block', () => void (kodeks.state.report.databases = []), ['KodeksDBLicensesZero']],
+    ['an empty licence block', () => Object.assign(st().report, { databases: [] }), ['KodeksDBLicensesZero']],
     [
       'an operup 4 days old',
       () =>
-        void (kodeks.state.report.operups = [
-          { path: 'D:\\Kodeks\\operup\\a.op', date: new Date(clock - 4 * day) },
-        ]),
+        Object.assign(st().report, {
+          operups: [{ path: 'D:\\Kodeks\\operup\\a.op', date: new Date(clock - 4 * day) }],
+        }),
       ['KodeksDBOperUpToOld'],
     ],
     [
       'DB error 2007',
-      () => void (kodeks.state.report.errors = [{ db: 'Кодекс: Медицина', code: 2007, text: 'Нет прав' }]),
+      () =>
+        Object.assign(st().report, { errors: [{ db: 'Кодекс: Медицина', code: 2007, text: 'Нет прав' }] }),
       ['KodeksDBerrorsCode2007'],
     ],
     [
       'DB error 613',
-      () => void (kodeks.state.report.errors = [{ db: 'Кодекс: Медицина', code: 613, text: 'Том' }]),
+      () => Object.assign(st().report, { errors: [{ db: 'Кодекс: Медицина', code: 613, text: 'Том' }] }),
       ['KodeksDBerrorsCodeXXX'],
     ],
     [
       'DB error without a code',
-      () => void (kodeks.state.report.errors = [{ db: 'Кодекс: Медицина', text: 'Том уже подключён' }]),
+      () => Object.assign(st().report, { errors: [{ db: 'Кодекс: Медицина', text: 'Том уже подключён' }] }),
       ['KodeksDBerrorsNoCode'],
     ],
     [
       'all seats taken',
-      () => void (kodeks.state.report.seats = { used: 50, limit: 50 }),
+      () => Object.assign(st().report, { seats: { used: 50, limit: 50 } }),
       ['KodeksLimitsUsers'],
     ],
     [
       'a report made 3 days ago',
-      () => void (kodeks.state.reportTime = new Date(clock - 3 * day)),
+      () => Object.assign(st(), { reportTime: new Date(clock - 3 * day) }),
       ['SmartXMLfileIsToOld'],
     ],
     [
       'kserver_product_control = 1',
-      () => void (kodeks.state.catalogs = [{ path: '/docs', productControl: 1, status: 'update DB' }]),
+      () => Object.assign(st(), { catalogs: [{ path: '/docs', productControl: 1, status: 'update DB' }] }),
       ['KodeksWarning'],
     ],
   ];

@@ -6,7 +6,6 @@ import {
   type OperupFact,
   SYSINFO_FACTS_VERSION,
   type SysinfoFacts,
-  sysinfoFactsSchema,
 } from '../status/sysinfo.ts';
 import type { Extracted } from './extract.ts';
 import type { Profile } from './profile.ts';
@@ -19,8 +18,7 @@ export interface FactsContext {
 }
 
 /**
- * Typed facts from the raw values of one report (checked against sysinfoFactsSchema by the caller: the worker
- * thread that runs this does not load zod). Values that cannot be read (a date in an unknown format, a
+ * Typed facts from the raw values of one report (checked against sysinfoFactsSchema by the caller, parse-pool.ts). Values that cannot be read (a date in an unknown format, a
  * seat count that is not a number) are left out, never guessed; a key value that is neither in `ok` nor in
  * `missing` makes the key state unknown, never "missing".
  */
