@@ -7,6 +7,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CommandIo } from './commands/io.ts';
 import { consoleIo } from './commands/io.ts';
+import { scrub, secrets } from './secrets/scrub.ts';
 
 /** The commands and one line about each, in the order `smart help` shows them. */
 export const COMMANDS = {
@@ -29,7 +30,10 @@ function usage(): string {
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit status. */
-export async function main(argv: string[], io: CommandIo = consoleIo()): Promise<number> {
+export async function main(argv: string[], given: CommandIo = consoleIo()): Promise<number> {
+  // Every line a command prints passes the scrubber: no secret of the environment, whole or in part.
+  secrets.addFromEnv(given.env);
+  const io: CommandIo = { ...given, out: (t) => given.out(scrub(t)), err: (t) => given.err(scrub(t)) };
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     io.out(usage());
@@ -54,8 +58,8 @@ export function runCli(argv: string[]): void {
     (err: unknown) => {
       // A bug, not bad input: say so in one line; the stack only with SMART_DEBUG=1.
       const msg = err instanceof Error ? err.message : String(err);
-      process.stderr.write(`smart: internal error: ${msg}\n`);
-      if (process.env.SMART_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
+      process.stderr.write(`smart: internal error: ${scrub(msg)}\n`);
+      if (process.env.SMART_DEBUG) process.stderr.write(`${scrub((err as Error)?.stack ?? '')}\n`);
       process.exitCode = 70;
     },
   );

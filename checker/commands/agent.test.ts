@@ -181,7 +181,15 @@ describe('smart agent without --once', () => {
     );
     expect(code).toBe(0);
     expect(waits).toEqual([120_000, 120_000]);
-    expect(io.stdout).toHaveLength(2);
+    // It says that it repeats and how to stop it, then after each report when the next one is due.
+    expect(io.stdout[0]).toMatch(
+      /repeating every 2m until stopped \(Ctrl-C or SIGTERM\); under a timer use --once/,
+    );
+    expect(io.stdout.filter((l) => l.includes('out-loop'))).toHaveLength(2);
+    expect(io.stdout.filter((l) => l.startsWith('next report at'))).toEqual([
+      `next report at ${new Date(NOW.getTime() + 120_000).toISOString()} (in 2m); stop with Ctrl-C or SIGTERM`,
+      `next report at ${new Date(NOW.getTime() + 240_000).toISOString()} (in 2m); stop with Ctrl-C or SIGTERM`,
+    ]);
     const report = await readReport('out-loop');
     expect(report.reported_at).toBe(new Date(NOW.getTime() + 120_000).toISOString());
   });

@@ -23,7 +23,8 @@ Runs on the Kodeks server itself: looks for the SenseLock USB key, asks the loca
 XML status, and writes agents/CLIENT/ID.json — into DIR (--out), or to the branch \`status\` of
 GITHUB_REPOSITORY through the GitHub API (--store github; token in GITHUB_TOKEN, API in GITHUB_API_URL).
 --dry-run prints the report and every USB device seen, and writes nothing.
-Without --once it repeats every --interval (default 5m) until stopped.`;
+Without --once it repeats every --interval (default 5m) until stopped (Ctrl-C, SIGTERM); under a timer
+(cron, a systemd timer, Task Scheduler) run it with --once.`;
 
 /** What the command reaches outside itself; tests replace the lister, the clock and the store. */
 export interface AgentCommandDeps {
@@ -238,10 +239,16 @@ export async function run(
   if (d.stop?.aborted) stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  io.out(
+    `smart agent: repeating every ${v.interval} until stopped (Ctrl-C or SIGTERM); under a timer use --once`,
+  );
   try {
     while (!stop.signal.aborted) {
       await once(); // a failed save is retried next round; the checker sees staleness if it persists
-      if (!stop.signal.aborted) await d.sleep(interval, stop.signal);
+      if (stop.signal.aborted) break;
+      const next = new Date(d.now().getTime() + interval);
+      io.out(`next report at ${next.toISOString()} (in ${v.interval}); stop with Ctrl-C or SIGTERM`);
+      await d.sleep(interval, stop.signal);
     }
   } finally {
     process.off('SIGINT', onSignal);

@@ -45,6 +45,8 @@ export interface CheckHooks {
   githubRetryUnitMs?: number;
   /** A CA the mail client trusts (tests: the local SMTP server's). */
   mailerCa?: string;
+  /** Hard limit of one GitHub request in ms (default GITHUB_TIMEOUT_MS). */
+  githubTimeoutMs?: number;
 }
 
 /** `smart check`. */
@@ -117,10 +119,15 @@ export async function run(argv: string[], io: CommandIo, hooks: CheckHooks = {})
         apiUrl,
         // One tarball request per run instead of one request per status file: GITHUB_TOKEN allows 1,000 an hour.
         reads: 'tarball',
-        ...(hooks.githubRetryUnitMs !== undefined
+        ...(hooks.githubRetryUnitMs !== undefined || hooks.githubTimeoutMs !== undefined
           ? {
-              octokit: createGithubClient({ token, apiUrl, retryUnitMs: hooks.githubRetryUnitMs }),
-              backoffMs: hooks.githubRetryUnitMs,
+              octokit: createGithubClient({
+                token,
+                apiUrl,
+                retryUnitMs: hooks.githubRetryUnitMs,
+                timeoutMs: hooks.githubTimeoutMs,
+              }),
+              ...(hooks.githubRetryUnitMs !== undefined && { backoffMs: hooks.githubRetryUnitMs }),
             }
           : {}),
       });

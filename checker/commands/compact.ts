@@ -1,6 +1,7 @@
 import { parseDuration } from '../config/duration.ts';
 import { compactBranch } from '../store/compact.ts';
 import { createGithubClient } from '../store/github-client.ts';
+import { explainGithubError } from '../store/github-errors.ts';
 import { type CommandIo, parseOptions } from './io.ts';
 
 const USAGE = `usage: smart compact [--keep 6h] [--every 24h] [--branch status]
@@ -56,14 +57,18 @@ export async function run(argv: string[], io: CommandIo, hooks: CompactHooks = {
   const [owner = '', repo = ''] = repository.split('/');
   try {
     // Cheap gate: is there any commit older than keep + every? (The squashed root carries its own date.)
-    const old = await octokit.rest.repos.listCommits({
-      owner,
-      repo,
-      sha: opts.values.branch,
-      until: new Date(now().getTime() - keepMs - everyMs).toISOString(),
-      per_page: 1,
-    });
-    if (old.data.length === 0) {
+    const old = await octokit.rest.repos
+      .listCommits({
+        owner,
+        repo,
+        sha: opts.values.branch,
+        until: new Date(now().getTime() - keepMs - everyMs).toISOString(),
+        per_page: 1,
+      })
+      .catch((e: unknown) => {
+        throw explainGithubError(e, { doing: 'чтение истории', repository, token });
+      });
+    if (Array.isArray(old.data) && old.data.length === 0) {
       io.out(
         `${opts.values.branch}: сжатие не нужно — нет истории старше ${opts.values.keep} + ${opts.values.every}`,
       );
@@ -84,7 +89,7 @@ export async function run(argv: string[], io: CommandIo, hooks: CompactHooks = {
     );
     return 0;
   } catch (err) {
-    io.err(`smart compact: ${(err as Error).message.split(token).join('***')}`);
+    io.err(`smart compact: ${explainGithubError(err, { doing: 'сжатие', repository, token }).message}`);
     return 1;
   }
 }

@@ -11,6 +11,7 @@ import { PROBES } from '../probes/registry.ts';
 import { fail, ok, since, unknown } from '../probes/result.ts';
 import { tcpConnect } from '../probes/tcp.ts';
 import { CHECK_IDS, type CheckId, PROBE_TYPES, type ProbeResult } from '../probes/types.ts';
+import { scrub, scrubRecord } from '../secrets/scrub.ts';
 import type { ClientState } from '../status/schema.ts';
 import { createParsePool, type ParsePool } from '../sysinfo/parse-pool.ts';
 import { createLimiter } from './limiter.ts';
@@ -229,7 +230,7 @@ export async function runWithTimeout(
     );
   });
   try {
-    return await Promise.race([
+    const result = await Promise.race([
       task.run({ ...base, signal: ac.signal }).catch((err: unknown) =>
         unknown(since(start), 'INTERNAL', 'Внутренняя ошибка проверки.', {
           error: String((err as Error)?.message ?? err).slice(0, 300),
@@ -237,6 +238,12 @@ export async function runWithTimeout(
       ),
       stop,
     ]);
+    // A server's answer may echo a credential a probe sent: no secret reaches a message or evidence.
+    return {
+      ...result,
+      message: scrub(result.message),
+      ...(result.evidence && { evidence: scrubRecord(result.evidence) }),
+    };
   } finally {
     clearTimeout(soft);
     clearTimeout(hard);

@@ -1,5 +1,27 @@
 import type { Octokit } from '@octokit/rest';
-import { explainGithubError, GithubStoreError } from './github-errors.ts';
+import { z } from 'zod';
+import { expectShape, explainGithubError, GithubStoreError } from './github-errors.ts';
+
+const refShape = z.object({ object: z.object({ sha: z.string() }) });
+const shaShape = z.object({ sha: z.string() });
+const commitShape = z.object({
+  parents: z.array(z.unknown()),
+  tree: z.object({ sha: z.string() }),
+  author: z.object({ date: z.string() }),
+});
+const listShape = z.array(
+  z.object({
+    sha: z.string(),
+    parents: z.array(z.object({ sha: z.string() })),
+    commit: z.object({
+      message: z.string(),
+      tree: z.object({ sha: z.string() }),
+      author: z
+        .object({ name: z.string().optional(), email: z.string().optional(), date: z.string().optional() })
+        .nullable(),
+    }),
+  }),
+);
 
 /** Options of compactBranch. */
 export interface CompactOptions {
@@ -62,11 +84,15 @@ export async function compactBranch(octokit: Octokit, opts: CompactOptions): Pro
     }
   }
   const tipOf = async () =>
-    (
-      await api(`чтение ветки ${branch}`, () =>
-        octokit.rest.git.getRef({ owner, repo, ref: `heads/${branch}` }),
-      )
-    ).data.object.sha;
+    expectShape(
+      `чтение ветки ${branch}`,
+      refShape,
+      (
+        await api(`чтение ветки ${branch}`, () =>
+          octokit.rest.git.getRef({ owner, repo, ref: `heads/${branch}` }),
+        )
+      ).data,
+    ).object.sha;
 
   /** First-parent commits from `tip` (newest first) while `keep` says so. */
   async function walk(tip: string, keep: (c: ListedCommit) => boolean): Promise<ListedCommit[]> {
@@ -75,7 +101,7 @@ export async function compactBranch(octokit: Octokit, opts: CompactOptions): Pro
       const res = await api('чтение истории', () =>
         octokit.rest.repos.listCommits({ owner, repo, sha: tip, per_page: 100, page }),
       );
-      const list = res.data as ListedCommit[];
+      const list: ListedCommit[] = expectShape('чтение истории', listShape, res.data);
       for (const c of list) {
         if (!keep(c)) return out;
         out.push(c);
@@ -89,9 +115,14 @@ export async function compactBranch(octokit: Octokit, opts: CompactOptions): Pro
   const recent = await walk(before, (c) => dateOf(c) >= cutoff);
   const boundary = recent.length ? recent[recent.length - 1]?.parents[0]?.sha : before;
   if (!boundary) return { compacted: false, before, after: before, kept: recent.length };
-  const base = await api('чтение коммита', () =>
-    octokit.rest.git.getCommit({ owner, repo, commit_sha: boundary }),
-  );
+  const base = {
+    data: expectShape(
+      'чтение коммита',
+      commitShape,
+      (await api('чтение коммита', () => octokit.rest.git.getCommit({ owner, repo, commit_sha: boundary })))
+        .data,
+    ),
+  };
   if (base.data.parents.length === 0) return { compacted: false, before, after: before, kept: recent.length };
 
   const root = await api('создание сжатого коммита', () =>
@@ -107,7 +138,7 @@ export async function compactBranch(octokit: Octokit, opts: CompactOptions): Pro
     `Сжатие ${branch}: история до ${base.data.author.date} заменена одним коммитом, переносится ${recent.length}`,
   );
 
-  let head = root.data.sha;
+  let head = expectShape('создание сжатого коммита', shaShape, root.data).sha;
   const replay = async (commits: ListedCommit[]) => {
     for (const c of [...commits].reverse()) {
       const a = c.commit.author;
@@ -121,7 +152,7 @@ export async function compactBranch(octokit: Octokit, opts: CompactOptions): Pro
           ...(a?.name && a.email && a.date ? { author: { name: a.name, email: a.email, date: a.date } } : {}),
         }),
       );
-      head = made.data.sha;
+      head = expectShape('перенос коммита', shaShape, made.data).sha;
     }
   };
   await replay(recent);

@@ -17,6 +17,62 @@ export interface GithubClientOptions {
   maxRateLimitWaitS?: number;
   /** Operator messages (rate-limit waits). */
   log?: (message: string) => void;
+  /** Hard limit of one request, body included, in ms (default 20 s; undici's own is 300 s). */
+  timeoutMs?: number;
+}
+
+/** Default hard limit of one GitHub request (Telegram's is 15 s; a tarball of the branch needs a little more). */
+export const GITHUB_TIMEOUT_MS = 20_000;
+
+/**
+ * A request that did not finish in time. Named AbortError on purpose: @octokit/request passes such an
+ * error through untouched and plugin-retry does not retry it, so a hanging API costs one timeout, not four.
+ */
+export class GithubTimeoutError extends Error {
+  readonly timeoutMs: number;
+  constructor(timeoutMs: number) {
+    super(`no answer within ${timeoutMs} ms`);
+    this.name = 'AbortError';
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** fetch with a hard timeout over the whole exchange: the body is read inside it too. */
+function timedFetch(timeoutMs: number): typeof fetch {
+  return async (input, init) => {
+    const timer = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timer]) : timer;
+    try {
+      const res = await fetch(input, { ...init, signal });
+      const body = await res.arrayBuffer();
+      return new Response(body.byteLength > 0 ? body : null, {
+        status: res.status,
+        statusText: res.statusText,
+        headers: res.headers,
+      });
+    } catch (err) {
+      if (timer.aborted) throw new GithubTimeoutError(timeoutMs);
+      throw err;
+    }
+  };
+}
+
+/** Routes whose answer is not JSON (the tarball redirect ends in a gzip archive). */
+const BINARY_ROUTE = /\/tarball\//;
+
+/**
+ * A successful answer that is not GitHub's JSON — an HTML page of a proxy, a captive portal, a wrong
+ * GITHUB_API_URL. Reported in words instead of failing later on a missing field.
+ */
+export class GithubNotJsonError extends Error {
+  readonly status: number;
+  readonly contentType: string;
+  constructor(status: number, contentType: string) {
+    super(`answer ${status} is not JSON (${contentType || 'no content-type'})`);
+    this.name = 'GithubNotJsonError';
+    this.status = status;
+    this.contentType = contentType;
+  }
 }
 
 const RetryingOctokit = Octokit.plugin(retry, throttling);
@@ -36,8 +92,9 @@ export function createGithubClient(opts: GithubClientOptions): Octokit {
       log(`GitHub: ${kind}, повтор ${options.method} ${options.url} через ${retryAfter} с`);
       return true;
     };
-  return new RetryingOctokit({
+  const octokit = new RetryingOctokit({
     auth: opts.token,
+    request: { fetch: timedFetch(opts.timeoutMs ?? GITHUB_TIMEOUT_MS) },
     baseUrl: (opts.apiUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
     userAgent: 'smart-status',
     log: { debug: () => {}, info: () => {}, warn: log, error: log },
@@ -50,4 +107,12 @@ export function createGithubClient(opts: GithubClientOptions): Octokit {
       onSecondaryRateLimit: onLimit('вторичный лимит запросов'),
     },
   });
+  // Registered after the plugins, so it runs outside their retries: a non-JSON answer is not retried.
+  octokit.hook.after('request', (response, options) => {
+    if (response.status === 204 || response.status === 205 || BINARY_ROUTE.test(String(options.url))) return;
+    const data: unknown = response.data;
+    if (typeof data !== 'object' || data === null || data instanceof ArrayBuffer)
+      throw new GithubNotJsonError(response.status, String(response.headers['content-type'] ?? ''));
+  });
+  return octokit;
 }

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Octokit } from '@octokit/rest';
+import { z } from 'zod';
+import { secrets } from '../secrets/scrub.ts';
 import { createGithubClient } from './github-client.ts';
-import { explainGithubError, GithubStoreError, httpStatus } from './github-errors.ts';
+import { expectShape, explainGithubError, GithubStoreError, httpStatus } from './github-errors.ts';
 import { readTarball } from './tar.ts';
 import type { StatusStore, StoreChanges, StoreView, UpdateResult } from './types.ts';
 
@@ -37,6 +39,18 @@ interface Snapshot {
   files: Map<string, string>;
 }
 
+/** The fields of GitHub's answers the store reads (anything else in them is ignored). */
+const refShape = z.object({ object: z.object({ sha: z.string() }) });
+const treeShape = z.object({
+  sha: z.string(),
+  truncated: z.boolean().optional(),
+  tree: z.array(
+    z.object({ path: z.string().optional(), type: z.string().optional(), sha: z.string().optional() }),
+  ),
+});
+const blobShape = z.object({ content: z.string(), encoding: z.string() });
+const shaShape = z.object({ sha: z.string() });
+
 /** Git's blob id of a text: lets unchanged files be skipped without downloading them. */
 export function gitBlobSha(text: string): string {
   const body = Buffer.from(text, 'utf8');
@@ -67,6 +81,7 @@ export function createGithubStore(opts: GithubStoreOptions): StatusStore {
     );
   }
   const branch = opts.branch ?? 'status';
+  secrets.add(opts.token);
   const octokit = opts.octokit ?? createGithubClient({ token: opts.token, apiUrl: opts.apiUrl });
   const maxAttempts = opts.maxAttempts ?? 5;
   const backoffMs = opts.backoffMs ?? 300;
@@ -91,7 +106,7 @@ export function createGithubStore(opts: GithubStoreOptions): StatusStore {
     let commit: string;
     try {
       const ref = await octokit.rest.git.getRef({ owner, repo, ref: `heads/${branch}` });
-      commit = ref.data.object.sha;
+      commit = expectShape(`чтение ветки ${branch}`, refShape, ref.data).object.sha;
     } catch (e) {
       if (httpStatus(e) !== 404)
         throw explainGithubError(e, {
@@ -103,17 +118,21 @@ export function createGithubStore(opts: GithubStoreOptions): StatusStore {
       await api('открытие репозитория', () => octokit.rest.repos.get({ owner, repo }));
       return { commit: undefined, tree: undefined, files: new Map() };
     }
-    const tree = await api(`чтение дерева ветки ${branch}`, () =>
-      octokit.rest.git.getTree({ owner, repo, tree_sha: commit, recursive: 'true' }),
+    const tree = await api(`чтение дерева ветки ${branch}`, async () =>
+      expectShape(
+        `чтение дерева ветки ${branch}`,
+        treeShape,
+        (await octokit.rest.git.getTree({ owner, repo, tree_sha: commit, recursive: 'true' })).data,
+      ),
     );
-    if (tree.data.truncated) {
+    if (tree.truncated) {
       throw new GithubStoreError(
         `Дерево ветки ${branch} в ${opts.repository} слишком велико для API (truncated): сожмите ветку.`,
       );
     }
     const files = new Map<string, string>();
-    for (const e of tree.data.tree) if (e.type === 'blob' && e.path && e.sha) files.set(e.path, e.sha);
-    return { commit, tree: tree.data.sha, files };
+    for (const e of tree.tree) if (e.type === 'blob' && e.path && e.sha) files.set(e.path, e.sha);
+    return { commit, tree: tree.sha, files };
   }
 
   let tarball: { commit: string; loaded: Promise<void> } | undefined;
@@ -124,7 +143,9 @@ export function createGithubStore(opts: GithubStoreOptions): StatusStore {
       const loaded = api('загрузка архива ветки', () =>
         octokit.rest.repos.downloadTarballArchive({ owner, repo, ref: commit }),
       ).then((res) => {
-        for (const [path, body] of readTarball(new Uint8Array(res.data as ArrayBuffer))) {
+        if (!(res.data instanceof ArrayBuffer))
+          throw new GithubStoreError('Архив ветки пришёл не архивом: проверьте GITHUB_API_URL и прокси.');
+        for (const [path, body] of readTarball(new Uint8Array(res.data))) {
           const sha = snap.files.get(path);
           const text = body.toString('utf8');
           if (sha && gitBlobSha(text) === sha) remember(sha, text);
@@ -146,13 +167,16 @@ export function createGithubStore(opts: GithubStoreOptions): StatusStore {
         if (opts.reads === 'tarball' && !blobs.has(sha)) await loadTarball(snap);
         const cached = blobs.get(sha);
         if (cached !== undefined) return cached;
-        const blob = await api(`чтение ${path}`, () =>
-          octokit.rest.git.getBlob({ owner, repo, file_sha: sha }),
+        const blob = await api(`чтение ${path}`, async () =>
+          expectShape(
+            `чтение ${path}`,
+            blobShape,
+            (await octokit.rest.git.getBlob({ owner, repo, file_sha: sha })).data,
+          ),
         );
-        const text = Buffer.from(
-          blob.data.content,
-          blob.data.encoding === 'base64' ? 'base64' : 'utf8',
-        ).toString('utf8');
+        const text = Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8').toString(
+          'utf8',
+        );
         remember(sha, text);
         return text;
       },
@@ -193,24 +217,36 @@ export function createGithubStore(opts: GithubStoreOptions): StatusStore {
         ? { path, mode: '100644' as const, type: 'blob' as const, sha: null }
         : { path, mode: '100644' as const, type: 'blob' as const, content: text },
     );
-    const tree = await api('создание дерева', () =>
-      octokit.rest.git.createTree({
-        owner,
-        repo,
-        tree: entries,
-        ...(snap.tree ? { base_tree: snap.tree } : {}),
-      }),
+    const tree = await api('создание дерева', async () =>
+      expectShape(
+        'создание дерева',
+        shaShape,
+        (
+          await octokit.rest.git.createTree({
+            owner,
+            repo,
+            tree: entries,
+            ...(snap.tree ? { base_tree: snap.tree } : {}),
+          })
+        ).data,
+      ),
     );
-    const commit = await api('создание коммита', () =>
-      octokit.rest.git.createCommit({
-        owner,
-        repo,
-        message,
-        tree: tree.data.sha,
-        parents: snap.commit ? [snap.commit] : [],
-      }),
+    const commit = await api('создание коммита', async () =>
+      expectShape(
+        'создание коммита',
+        shaShape,
+        (
+          await octokit.rest.git.createCommit({
+            owner,
+            repo,
+            message,
+            tree: tree.sha,
+            parents: snap.commit ? [snap.commit] : [],
+          })
+        ).data,
+      ),
     );
-    const sha = commit.data.sha;
+    const sha = commit.sha;
     if (snap.commit) {
       await octokit.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha, force: false });
     } else {

@@ -19,9 +19,16 @@ export interface StandInFault {
   /**
    * not-fast-forward: 422 "Update is not a fast forward"; server-error: 500; rate-limit: 403 with
    * x-ratelimit-remaining: 0; secondary-rate-limit: 403 with retry-after; too-many-requests: 429 with retry-after;
-   * forbidden: 403 "Resource not accessible by integration" (a token without contents: write).
+   * forbidden: 403 "Resource not accessible by integration" (a token without contents: write);
+   * hang: accepts the request and never answers; html: 200 with an HTML page (a captive portal, a wrong
+   * GITHUB_API_URL); proxy-error: 502 with an HTML page; echo-auth: 400 whose message echoes the
+   * Authorization header, whole and as a 20-character prefix, after padding (a hostile front end).
    */
   kind:
+    | 'hang'
+    | 'html'
+    | 'proxy-error'
+    | 'echo-auth'
     | 'not-fast-forward'
     | 'server-error'
     | 'rate-limit'
@@ -121,7 +128,31 @@ export async function startGithubStandIn(
 
   function answerFault(res: ServerResponse, f: Required<Pick<StandInFault, 'kind' | 'seconds'>>) {
     const reset = String(Math.floor(Date.now() / 1000) + f.seconds);
+    const html = (status: number, title: string) => {
+      requests.push({ method: res.req.method ?? '', path: (res.req.url ?? '').split('?')[0] ?? '', status });
+      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        `<!doctype html><html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>`,
+      );
+    };
     switch (f.kind) {
+      case 'hang':
+        requests.push({
+          method: res.req.method ?? '',
+          path: (res.req.url ?? '').split('?')[0] ?? '',
+          status: 0,
+        });
+        return;
+      case 'html':
+        return html(200, 'Sign in to the network');
+      case 'proxy-error':
+        return html(502, '502 Bad Gateway');
+      case 'echo-auth': {
+        const header = String(res.req.headers.authorization ?? '');
+        return send(res, 400, {
+          message: `${'x'.repeat(270)} rejected header ${header}; first part ${header.slice(6, 26)}`,
+        });
+      }
       case 'not-fast-forward':
         return send(res, 422, { message: 'Update is not a fast forward' });
       case 'forbidden':
