@@ -95,7 +95,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     {
       ...deps.runDeps,
       now,
-      readAgentReport: (c, i) => store.read(statusPaths.agent(c, i)),
+      readAgentReport: (c, i, maxBytes) => store.read(statusPaths.agent(c, i), { maxBytes }),
       readState: (c) => readClientState(store, c),
     },
     { only: deps.only, onProgress: deps.onProgress },

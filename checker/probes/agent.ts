@@ -1,3 +1,4 @@
+import { FileTooLargeError } from '../status/limits.ts';
 import { type AgentReport, agentReportSchema } from '../status/schema.ts';
 import type { Probe, ProbeContext } from './context.ts';
 import { fail, ok, since, unknown } from './result.ts';
@@ -21,9 +22,15 @@ async function readAgent(ctx: ProbeContext, maxAgeMs: number): Promise<ProbeResu
   const { client, installation } = ctx;
   let text: string | undefined;
   try {
-    text = await ctx.readAgentReport(client.id, installation.id);
+    text = await ctx.readAgentReport(client.id, installation.id, MAX_AGENT_REPORT);
   } catch (err) {
-    return unknown(since(start), 'INTERNAL', 'Не удалось прочитать отчёт агента из хранилища.', {
+    // A report that cannot be read tells as little as no report: the agent is silent (KodeksAgentSilent).
+    if (err instanceof FileTooLargeError)
+      return fail(since(start), 'AGENT_INVALID', 'Отчёт агента слишком большой и не прочитан.', {
+        bytes: err.bytes,
+        max_bytes: err.maxBytes,
+      });
+    return fail(since(start), 'AGENT_INVALID', 'Отчёт агента не удалось прочитать.', {
       error: String((err as Error).message).slice(0, 200),
     });
   }

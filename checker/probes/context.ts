@@ -48,8 +48,11 @@ export interface ProbeContext {
   ping: PingFn;
   /** False when the run found ICMP unusable from here: icmp checks report ICMP_UNAVAILABLE. */
   icmpAvailable: boolean;
-  /** Raw text of agents/<client>/<installation>.json, or undefined when there is none. */
-  readAgentReport: (client: string, installation: string) => Promise<string | undefined>;
+  /**
+   * Raw text of agents/<client>/<installation>.json, or undefined when there is none; a report bigger than
+   * `maxBytes` is refused unread (FileTooLargeError with its size).
+   */
+  readAgentReport: (client: string, installation: string, maxBytes: number) => Promise<string | undefined>;
   /** The clock. */
   now: () => Date;
   /** Worker threads that read sysinfo reports (parsing never runs on the run's own thread). */

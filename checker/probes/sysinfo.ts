@@ -1,4 +1,5 @@
 import type { Probes } from '../config/schema.ts';
+import { FileTooLargeError } from '../status/limits.ts';
 import { agentReportSchema } from '../status/schema.ts';
 import { type SysinfoFacts, sysinfoFactsSchema } from '../status/sysinfo.ts';
 import { ageText, type JudgeSettings, judgeFacts, judgeNoReport } from '../sysinfo/judge.ts';
@@ -226,8 +227,13 @@ async function runPushed(ctx: ProbeContext, s: SysinfoSettings): Promise<ProbeRe
   const kept = previousFacts(ctx);
   let text: string | undefined;
   try {
-    text = await ctx.readAgentReport(ctx.client.id, ctx.installation.id);
+    text = await ctx.readAgentReport(ctx.client.id, ctx.installation.id, MAX_AGENT_REPORT);
   } catch (err) {
+    // Refused by its size before it was read (issue 16): the same verdict as an oversized text.
+    if (err instanceof FileTooLargeError)
+      return noReport(ctx, s, kept, since(start), 'AGENT_INVALID', 'отчёт агента слишком большой', {
+        bytes: err.bytes,
+      });
     return noReport(ctx, s, kept, since(start), 'INTERNAL', 'отчёт агента не прочитан из хранилища', {
       error: String((err as Error).message).slice(0, 200),
     });
@@ -302,7 +308,7 @@ async function runPushed(ctx: ProbeContext, s: SysinfoSettings): Promise<ProbeRe
 async function usbDisagrees(ctx: ProbeContext, kept: SysinfoFacts): Promise<boolean> {
   if (!ctx.installation.probes.agent || kept.key.state !== 'ok') return false;
   try {
-    const text = await ctx.readAgentReport(ctx.client.id, ctx.installation.id);
+    const text = await ctx.readAgentReport(ctx.client.id, ctx.installation.id, MAX_AGENT_REPORT);
     if (text === undefined || Buffer.byteLength(text) > MAX_AGENT_REPORT) return false;
     const report = agentReportSchema.safeParse(JSON.parse(text));
     return report.success && report.data.usb.status === 'absent';

@@ -23,7 +23,7 @@ export interface RunDeps {
   now?: () => Date;
   /** Raw text of agents/<client>/<installation>.json from the store; undefined when absent. Without it,
    * agent checks are `unknown` (SKIPPED). */
-  readAgentReport?: (client: string, installation: string) => Promise<string | undefined>;
+  readAgentReport?: ProbeContext['readAgentReport'];
   /** Name resolution for every probe (default: through config.checker.resolvers, cached for the run). */
   lookup?: NameLookup;
   /** The system ping (default: the `ping` package). */

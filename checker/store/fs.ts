@@ -14,9 +14,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { FileTooLargeError, MAX_STATUS_FILE } from '../status/limits.ts';
 import type { StatusStore, StoreChanges, StoreView, UpdateResult } from './types.ts';
 
 /** Temporary files start with this; readers and listings skip them. */
@@ -47,9 +48,14 @@ export function createFsStore(dir: string): StatusStore {
   };
 
   const view: StoreView = {
-    async read(path) {
+    async read(path, opts) {
       try {
-        return await readFile(abs(path), 'utf8');
+        const file = abs(path);
+        // The size first: an oversized file is refused without a byte of it in memory.
+        const max = opts?.maxBytes ?? MAX_STATUS_FILE;
+        const { size } = await stat(file);
+        if (size > max) throw new FileTooLargeError(path, size, max);
+        return await readFile(file, 'utf8');
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;

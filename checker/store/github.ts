@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Octokit } from '@octokit/rest';
 import { z } from 'zod';
 import { secrets } from '../secrets/scrub.ts';
+import { FileTooLargeError, MAX_STATUS_FILE } from '../status/limits.ts';
 import { createGithubClient } from './github-client.ts';
 import { expectShape, explainGithubError, GithubStoreError, httpStatus } from './github-errors.ts';
 import { readTarball } from './tar.ts';
@@ -37,6 +38,8 @@ interface Snapshot {
   commit: string | undefined;
   tree: string | undefined;
   files: Map<string, string>;
+  /** Blob sizes in bytes as git records them (reads refuse oversized files before downloading them). */
+  sizes: Map<string, number>;
 }
 
 /** The fields of GitHub's answers the store reads (anything else in them is ignored). */
@@ -45,7 +48,12 @@ const treeShape = z.object({
   sha: z.string(),
   truncated: z.boolean().optional(),
   tree: z.array(
-    z.object({ path: z.string().optional(), type: z.string().optional(), sha: z.string().optional() }),
+    z.object({
+      path: z.string().optional(),
+      type: z.string().optional(),
+      sha: z.string().optional(),
+      size: z.number().optional(),
+    }),
   ),
 });
 const blobShape = z.object({ content: z.string(), encoding: z.string() });
@@ -116,7 +124,7 @@ export function createGithubStore(opts: GithubStoreOptions): StatusStore {
         });
       // 404 is either "no such branch yet" (fine: the first update creates it) or "no such repository".
       await api('открытие репозитория', () => octokit.rest.repos.get({ owner, repo }));
-      return { commit: undefined, tree: undefined, files: new Map() };
+      return { commit: undefined, tree: undefined, files: new Map(), sizes: new Map() };
     }
     const tree = await api(`чтение дерева ветки ${branch}`, async () =>
       expectShape(
@@ -131,8 +139,13 @@ export function createGithubStore(opts: GithubStoreOptions): StatusStore {
       );
     }
     const files = new Map<string, string>();
-    for (const e of tree.tree) if (e.type === 'blob' && e.path && e.sha) files.set(e.path, e.sha);
-    return { commit, tree: tree.sha, files };
+    const sizes = new Map<string, number>();
+    for (const e of tree.tree) {
+      if (e.type !== 'blob' || !e.path || !e.sha) continue;
+      files.set(e.path, e.sha);
+      if (e.size !== undefined) sizes.set(e.path, e.size);
+    }
+    return { commit, tree: tree.sha, files, sizes };
   }
 
   let tarball: { commit: string; loaded: Promise<void> } | undefined;
@@ -161,9 +174,12 @@ export function createGithubStore(opts: GithubStoreOptions): StatusStore {
 
   function viewOf(snap: Snapshot): StoreView {
     return {
-      async read(path) {
+      async read(path, readOpts) {
         const sha = snap.files.get(path);
         if (sha === undefined) return undefined;
+        const max = readOpts?.maxBytes ?? MAX_STATUS_FILE;
+        const size = snap.sizes.get(path);
+        if (size !== undefined && size > max) throw new FileTooLargeError(path, size, max);
         if (opts.reads === 'tarball' && !blobs.has(sha)) await loadTarball(snap);
         const cached = blobs.get(sha);
         if (cached !== undefined) return cached;
@@ -257,7 +273,7 @@ export function createGithubStore(opts: GithubStoreOptions): StatusStore {
 
   return {
     name,
-    read: async (path) => viewOf(await snapshotNow()).read(path),
+    read: async (path, readOpts) => viewOf(await snapshotNow()).read(path, readOpts),
     list: async (dir) => viewOf(await snapshotNow()).list(dir),
     async update(message, change): Promise<UpdateResult> {
       for (let attempt = 1; ; attempt++) {

@@ -5,10 +5,19 @@
 
 /** Read access to the status data as of one moment (one commit, for github). */
 export interface StoreView {
-  /** The text of a file, or undefined when it does not exist. */
-  read(path: string): Promise<string | undefined>;
+  /**
+   * The text of a file, or undefined when it does not exist. A file bigger than `maxBytes` (default
+   * MAX_STATUS_FILE) is refused before it is read: FileTooLargeError, carrying its size.
+   */
+  read(path: string, opts?: ReadOptions): Promise<string | undefined>;
   /** Relative paths of the files below a folder (recursively), sorted. */
   list(dir: string): Promise<string[]>;
+}
+
+/** Options of one read. */
+export interface ReadOptions {
+  /** Refuse a file bigger than this many bytes unread (default MAX_STATUS_FILE). */
+  maxBytes?: number;
 }
 
 /** Files to write (text) or delete (null) in one update, by relative path. */
