@@ -40,47 +40,9 @@ export function createFsStore(dir: string): StatusStore {
   const root = resolve(dir);
   let queue: Promise<unknown> = Promise.resolve();
 
-  const abs = (path: string): string => {
-    const clean = posix.normalize(path);
-    if (clean.startsWith('../') || clean === '..' || posix.isAbsolute(clean) || clean.includes('\0'))
-      throw new Error(`status path outside the store: ${JSON.stringify(path)}`);
-    return join(root, ...clean.split('/'));
-  };
+  const abs = (path: string): string => absPath(root, path);
 
-  const view: StoreView = {
-    async read(path, opts) {
-      try {
-        const file = abs(path);
-        // The size first: an oversized file is refused without a byte of it in memory.
-        const max = opts?.maxBytes ?? MAX_STATUS_FILE;
-        const { size } = await stat(file);
-        if (size > max) throw new FileTooLargeError(path, size, max);
-        return await readFile(file, 'utf8');
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-        throw err;
-      }
-    },
-    async list(folder) {
-      const base = folder.replace(/\/+$/, '');
-      let entries: string[];
-      try {
-        entries = (await readdir(abs(base || '.'), { recursive: true, withFileTypes: true }))
-          .filter((e) => e.isFile() && !e.name.startsWith('.'))
-          .map((e) =>
-            join(e.parentPath, e.name)
-              .slice(root.length + 1)
-              .split(sep)
-              .join('/'),
-          );
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-        throw err;
-      }
-      return entries.sort();
-    },
-  };
+  const view = openFsView(root);
 
   async function apply(changes: StoreChanges): Promise<number> {
     const journal: Journal = { renames: [], deletes: [] };
@@ -124,6 +86,91 @@ export function createFsStore(dir: string): StatusStore {
       });
       queue = run.catch(() => undefined);
       return run;
+    },
+  };
+}
+
+/** The file of a relative status path inside `root`; refuses paths that leave it. */
+function absPath(root: string, path: string): string {
+  const clean = posix.normalize(path);
+  if (clean.startsWith('../') || clean === '..' || posix.isAbsolute(clean) || clean.includes('\0'))
+    throw new Error(`status path outside the store: ${JSON.stringify(path)}`);
+  return join(root, ...clean.split('/'));
+}
+
+/** Reads the journal of an update being applied, or undefined when there is none. */
+async function readJournal(root: string): Promise<Journal | undefined> {
+  const file = join(root, JOURNAL);
+  try {
+    const j = JSON.parse(await readFile(file, 'utf8')) as Journal;
+    if (!Array.isArray(j.renames) || !Array.isArray(j.deletes)) throw new Error('not an update journal');
+    return j;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // writeAtomic never leaves half a journal; an unreadable one is not ours to guess at.
+    throw new Error(
+      `${file} is not a readable update journal; move it away to continue (${(err as Error).message})`,
+    );
+  }
+}
+
+const toSlash = (p: string) => p.split(sep).join('/');
+
+/**
+ * A read-only view of a status folder as of its last complete update. A writer killed while applying an
+ * update leaves a journal: this view reads through it — a file the journal renames is read from its staged
+ * copy (or from its target once renamed), a file it deletes is gone — so the heartbeat and the state always
+ * come from the same run. Nothing is written; the next update finishes the journal. The `fs` store and the
+ * site build read through this view.
+ */
+export function openFsView(dir: string): StoreView {
+  const root = resolve(dir);
+  const readFileAt = async (file: string, path: string, max: number): Promise<string | undefined> => {
+    try {
+      // The size first: an oversized file is refused without a byte of it in memory.
+      const { size } = await stat(file);
+      if (size > max) throw new FileTooLargeError(path, size, max);
+      return await readFile(file, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw err;
+    }
+  };
+  return {
+    async read(path, opts) {
+      const file = absPath(root, path);
+      const max = opts?.maxBytes ?? MAX_STATUS_FILE;
+      const journal = await readJournal(root);
+      if (journal) {
+        const rel = toSlash(relative(root, file));
+        if (journal.deletes.some((d) => toSlash(d) === rel)) return undefined;
+        const staged = journal.renames.find(([, target]) => toSlash(target) === rel);
+        if (staged) {
+          // Renamed already when the staged copy is gone: then the target holds the new text.
+          const text = await readFileAt(join(root, staged[0]), path, max);
+          if (text !== undefined) return text;
+        }
+      }
+      return readFileAt(file, path, max);
+    },
+    async list(folder) {
+      const base = folder.replace(/\/+$/, '');
+      const found = new Set<string>();
+      try {
+        for (const e of await readdir(absPath(root, base || '.'), { recursive: true, withFileTypes: true }))
+          if (e.isFile() && !e.name.startsWith('.'))
+            found.add(toSlash(join(e.parentPath, e.name).slice(root.length + 1)));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+      const journal = await readJournal(root);
+      if (journal) {
+        const inside = (p: string) => !base || p.startsWith(`${base}/`);
+        for (const [, target] of journal.renames) if (inside(toSlash(target))) found.add(toSlash(target));
+        for (const d of journal.deletes) found.delete(toSlash(d));
+      }
+      return [...found].sort();
     },
   };
 }
@@ -176,16 +223,8 @@ async function syncFolder(folder: string): Promise<void> {
 /** Applies a journal left in the folder (all renames, then deletions) and removes it; idempotent. */
 async function rollForward(root: string): Promise<void> {
   const file = join(root, JOURNAL);
-  let journal: Journal;
-  try {
-    journal = JSON.parse(await readFile(file, 'utf8')) as Journal;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    // writeAtomic never leaves half a journal; an unreadable one is not ours to guess at.
-    throw new Error(
-      `${file} is not a readable update journal; move it away to continue (${(err as Error).message})`,
-    );
-  }
+  const journal = await readJournal(root);
+  if (!journal) return;
   const folders = new Set<string>();
   for (const [temp, target] of journal.renames) {
     const to = join(root, target);
