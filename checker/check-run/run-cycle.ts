@@ -22,6 +22,7 @@ import type { TelegramLike } from '../notify/types.ts';
 import { type RunDeps, runChecks } from '../probing/run-checks.ts';
 import type { RunResults } from '../probing/types.ts';
 import { serialize, statusPaths } from '../status/format.ts';
+import { revealPrivate, sealPrivate } from '../status/redact.ts';
 import type { MailItem, Outbox, OutboxItem } from '../status/schema.ts';
 import { readClientState, readOutbox } from '../store/read.ts';
 import type { StatusStore, StoreView } from '../store/types.ts';
@@ -107,7 +108,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const compute = async (view: StoreView) => {
     const previous = await loadSnapshot(view, config, results.startedAt);
     out = advance({ config, catalog, results, rules, previous, vantage: deps.vantage });
-    const changes = snapshotChanges(out);
+    const changes = snapshotChanges(out, config);
     queued = [];
     queuedMail = [];
     if (notify || mail) {
@@ -123,7 +124,18 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     }
     const outbox = (await readOutbox(view)) ?? emptyOutbox();
     if (queued.length > 0 || queuedMail.length > 0) {
-      const next = enqueue(outbox, queued, queuedMail);
+      // What waits in the outbox is sealed: private values only come back when a message is sent.
+      const next = enqueue(
+        outbox,
+        queued.map((i) => ({ ...i, text: sealPrivate(i.text, config) })),
+        queuedMail.map((i) => ({
+          ...i,
+          to: sealPrivate(i.to, config),
+          subject: sealPrivate(i.subject, config),
+          html: sealPrivate(i.html, config),
+          text: sealPrivate(i.text, config),
+        })),
+      );
       // A summary already sent today renders the same id again: nothing new, nothing written.
       if (
         next.pending.length !== outbox.pending.length ||
@@ -141,7 +153,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
 
   let delivery: CycleResult['delivery'];
   if (!deps.dryRun && (deps.telegram || deps.mailer))
-    delivery = await deliver(store, deps, config, now(), deps.log);
+    delivery = await deliver(store, revealing(deps, config), config, now(), deps.log);
 
   let firing = 0;
   for (const file of engine.next.states.values())
@@ -226,4 +238,25 @@ export function mergeDelivery(before: Outbox, after: Outbox, current: Outbox): O
     Object.entries({ ...current.delivered, ...after.delivered }).filter(([id]) => !pruned.has(id)),
   );
   return { ...current, pending, delivered, ...mailPart };
+}
+
+/** The channels with the private values put back into a sealed outbox item just before it is sent. */
+function revealing(deps: CycleDeps, config: Config): CycleDeps {
+  const { telegram, mailer } = deps;
+  const reveal = (t: string) => revealPrivate(t, config);
+  const tg: TelegramLike | undefined = telegram && {
+    sendMessage: (req) => telegram.sendMessage({ ...req, text: reveal(req.text) }),
+    getMe: () => telegram.getMe(),
+    getChat: (chatId) => telegram.getChat(chatId),
+  };
+  const mail: MailerLike | undefined = mailer && {
+    label: mailer.label,
+    send: (m, signal) =>
+      mailer.send(
+        { ...m, to: reveal(m.to), subject: reveal(m.subject), html: reveal(m.html), text: reveal(m.text) },
+        signal,
+      ),
+    verify: (signal) => mailer.verify(signal),
+  };
+  return { ...deps, telegram: tg, mailer: mail };
 }

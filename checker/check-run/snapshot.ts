@@ -7,6 +7,8 @@ import { monthsNeeded } from '../alerts/engine/advance.ts';
 import type { EngineOutput, StatusSnapshot } from '../alerts/engine/types.ts';
 import type { Config } from '../config/schema.ts';
 import { serialize, statusPaths } from '../status/format.ts';
+import { privateValues, redactEvidence } from '../status/redact.ts';
+import type { ClientState } from '../status/schema.ts';
 import { readClientState, readHeartbeat, readHistoryMonth, readIncidentMonth } from '../store/read.ts';
 import type { StoreChanges, StoreView } from '../store/types.ts';
 
@@ -33,14 +35,18 @@ export async function loadSnapshot(view: StoreView, config: Config, at: Date): P
   return { ...(heartbeat ? { heartbeat } : {}), states, history, incidents };
 }
 
-/** The files an engine run changed, serialized. */
-export function snapshotChanges(out: EngineOutput): StoreChanges {
+/**
+ * The files an engine run changed, serialized. Check evidence is redacted on the way out (status/redact.ts):
+ * the status data holds no address, URL, host name or private value of `config`.
+ */
+export function snapshotChanges(out: EngineOutput, config: Config): StoreChanges {
   const changes: StoreChanges = new Map();
   const { next, touched } = out;
+  const privates = privateValues(config);
   if (touched.heartbeat && next.heartbeat) changes.set(statusPaths.heartbeat, serialize(next.heartbeat));
   for (const client of touched.states) {
     const s = next.states.get(client);
-    if (s) changes.set(statusPaths.state(client), serialize(s));
+    if (s) changes.set(statusPaths.state(client), serialize(redactState(s, privates)));
   }
   for (const key of touched.history) {
     const h = next.history.get(key);
@@ -51,4 +57,21 @@ export function snapshotChanges(out: EngineOutput): StoreChanges {
     if (m) changes.set(statusPaths.incidents(month), serialize(m));
   }
   return changes;
+}
+
+/** A client's state with every check's evidence redacted. */
+function redactState(state: ClientState, privates: readonly string[]): ClientState {
+  const installations: ClientState['installations'] = {};
+  for (const [id, inst] of Object.entries(state.installations)) {
+    const checks: typeof inst.checks = {};
+    for (const [check, c] of Object.entries(inst.checks) as [
+      keyof typeof inst.checks,
+      (typeof inst.checks)[keyof typeof inst.checks],
+    ][]) {
+      if (!c) continue;
+      checks[check] = c.evidence ? { ...c, evidence: redactEvidence(c.evidence, privates) } : c;
+    }
+    installations[id] = { ...inst, checks };
+  }
+  return { ...state, installations };
 }

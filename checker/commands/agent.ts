@@ -193,7 +193,7 @@ export async function run(
         lister: d.lister,
         now: d.now,
         agentVersion: AGENT_VERSION,
-        hostname: d.hostname(),
+        // The host name stays on the server: the status branch holds no host names (docs/decisions.md).
         localPort,
         timeoutMs: config.checker.timeout,
         timezone: installation.timezone ?? config.checker.timezone,
@@ -206,6 +206,7 @@ export async function run(
     const summary = describe(report);
     if (dryRun) {
       io.out(serializeReport(report).trimEnd());
+      io.out(`host: ${d.hostname()} (not written to the report)`);
       await printAllDevices(d.lister, io);
       io.out(`${path}: ${summary} (dry run, nothing written)`);
       return true;

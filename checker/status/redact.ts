@@ -1,0 +1,138 @@
+/**
+ * What the status data may hold (docs/decisions.md, «What the status branch may hold»): the branch is
+ * treated as public, so it carries codes, numbers, dates, ids and the Russian texts the site shows — never
+ * an installation's address, URL or host name, the agent's host name, internal notes or manager contacts.
+ *
+ * - Check evidence is redacted before it is stored: keys that exist to carry an address are dropped, and
+ *   any address, URL, host name or configured private value inside the other strings becomes «[скрыто]».
+ * - Messages waiting in the outbox are sealed: each private value of the configuration is replaced by a
+ *   token naming where it comes from (`⟦acme/main:ip⟧`), and revealed from the configuration only when the
+ *   message is sent. A channel that sends outbox text (Telegram, mail) calls `revealPrivate` first.
+ */
+import { isIP } from 'node:net';
+import type { Config } from '../config/schema.ts';
+
+/** What a redacted part of an evidence string becomes. */
+export const HIDDEN = '[скрыто]';
+
+/** Evidence keys whose value is an address, URL or host name by design: never stored. */
+const ADDRESS_KEYS = new Set([
+  'url',
+  'address',
+  'host',
+  'hostname',
+  'location',
+  'last',
+  'canary',
+  'resolver',
+  'san',
+  'subject',
+]);
+
+const URL_RE = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi;
+const IPV4_RE = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])/g;
+/** Host names: labels joined by dots, ending in a label that starts with a letter (not a version or a time). */
+const HOST_RE = /\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}\b/gi;
+/** Candidate IPv6 literals (checked with isIP, so 0471:485d or 03:00:00 stay). */
+const IPV6_RE = /\[?[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:%\w+)?\]?/gi;
+
+/** The strings of the configuration that are private: installations' url, host, ip, notes; managers. */
+export function privateValues(config: Config): string[] {
+  const out = new Set<string>();
+  for (const client of config.clients) {
+    for (const v of [
+      client.manager?.name,
+      client.manager?.telegram,
+      client.manager?.email,
+      client.manager?.phone,
+    ])
+      if (v) out.add(v);
+    for (const inst of client.installations) {
+      for (const [, value] of installationSecrets(inst)) out.add(value);
+    }
+  }
+  return [...out].filter((v) => v.length >= 3).sort((a, b) => b.length - a.length);
+}
+
+type Inst = Config['clients'][number]['installations'][number];
+
+/** The private values of one installation, by name, longest-first where one contains another. */
+function installationSecrets(inst: Inst): [string, string][] {
+  const out: [string, string][] = [];
+  try {
+    const u = new URL(inst.url);
+    out.push(['url', inst.url], ['origin', u.origin], ['host', u.host], ['hostname', u.hostname]);
+  } catch {}
+  if (inst.ip) out.push(['ip', inst.ip]);
+  if (inst.notes) out.push(['notes', inst.notes]);
+  for (const [name, settings] of Object.entries(inst.probes)) {
+    const host = settings && typeof settings === 'object' && 'host' in settings ? settings.host : undefined;
+    if (typeof host === 'string' && host) out.push([`${name}.host`, host]);
+  }
+  return out;
+}
+
+/** An evidence string with every address, URL, host name and private value replaced by HIDDEN. */
+export function redactText(text: string, privates: readonly string[]): string {
+  let out = text;
+  for (const p of privates) out = out.split(p).join(HIDDEN);
+  out = out.replace(URL_RE, HIDDEN).replace(IPV4_RE, HIDDEN);
+  out = out.replace(IPV6_RE, (m) => (isIP(m.replace(/^\[|\]$/g, '').replace(/%\w+$/, '')) ? HIDDEN : m));
+  return out.replace(HOST_RE, HIDDEN);
+}
+
+/** Evidence as it may be stored: address keys dropped, strings redacted, numbers and booleans kept. */
+export function redactEvidence(
+  evidence: Record<string, string | number | boolean | null>,
+  privates: readonly string[],
+): Record<string, string | number | boolean | null> {
+  const out: Record<string, string | number | boolean | null> = {};
+  for (const [key, value] of Object.entries(evidence)) {
+    if (ADDRESS_KEYS.has(key)) continue;
+    if (typeof value !== 'string') {
+      out[key] = value;
+      continue;
+    }
+    const clean = redactText(value, privates);
+    if (clean.replace(new RegExp(HIDDEN.replace(/[[\]]/g, '\\$&'), 'g'), '').trim() !== '') out[key] = clean;
+  }
+  return out;
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Tokens and the values they stand for, longest value first (so a URL is sealed before its host). */
+function tokens(config: Config): [token: string, value: string][] {
+  const out: [string, string][] = [];
+  for (const client of config.clients) {
+    const m = client.manager;
+    const managerValues: [string, string | undefined][] = [
+      ['manager.name', m?.name],
+      ['manager.telegram', m?.telegram],
+      ['manager.email', m?.email],
+      ['manager.phone', m?.phone],
+    ];
+    for (const [name, value] of managerValues) if (value) out.push([`⟦${client.id}:${name}⟧`, value]);
+    for (const inst of client.installations)
+      for (const [name, value] of installationSecrets(inst)) {
+        out.push([`⟦${client.id}/${inst.id}:${name}⟧`, value]);
+        const html = escapeHtml(value);
+        if (html !== value) out.push([`⟦${client.id}/${inst.id}:${name}:html⟧`, html]);
+      }
+  }
+  return out.filter(([, v]) => v.length >= 3).sort((a, b) => b[1].length - a[1].length);
+}
+
+/** Replaces the configuration's private values in an outbox text by tokens (see revealPrivate). */
+export function sealPrivate(text: string, config: Config): string {
+  let out = text;
+  for (const [token, value] of tokens(config)) out = out.split(value).join(token);
+  return out;
+}
+
+/** Puts the private values back into a sealed text; a token whose source left the configuration says so. */
+export function revealPrivate(text: string, config: Config): string {
+  if (!text.includes('⟦')) return text;
+  const map = new Map(tokens(config));
+  return text.replace(/⟦[^⟧\s]{1,200}⟧/g, (t) => map.get(t) ?? '(удалено из installations.yaml)');
+}
