@@ -150,7 +150,7 @@ export async function startGithubStandIn(
       case 'echo-auth': {
         const header = String(res.req.headers.authorization ?? '');
         return send(res, 400, {
-          message: `${'x'.repeat(270)} rejected header ${header}; first part ${header.slice(6, 26)}`,
+          message: `${'x'.repeat(250)} rejected header ${header}; first part ${header.slice(6, 26)}`,
         });
       }
       case 'not-fast-forward':
