@@ -5,10 +5,11 @@
  *
  * - Check evidence is redacted before it is stored: keys that exist to carry an address are dropped, and
  *   any address, URL, host name or configured private value inside the other strings becomes «[скрыто]».
- * - Messages waiting in the outbox are sealed: each private value of the configuration is replaced by a
- *   token naming where it comes from (`⟦acme/main:ip⟧`), and revealed from the configuration only when the
- *   message is sent. A channel that sends outbox text (Telegram, mail) calls `revealPrivate` first.
+ * - Messages waiting in the outbox are sealed: each private value of the configuration (and every e-mail
+ *   address in it) is replaced by a token naming where it comes from (`⟦acme/main:ip⟧`), and revealed from
+ *   the configuration only when the message is sent (check-run wraps the Telegram and mail clients).
  */
+import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Config } from '../config/schema.ts';
 
@@ -120,8 +121,13 @@ function tokens(config: Config): [token: string, value: string][] {
         if (html !== value) out.push([`⟦${client.id}/${inst.id}:${name}:html⟧`, html]);
       }
   }
+  // Every e-mail address the configuration holds (managers, administrators, distributors), by a short hash.
+  for (const email of new Set(JSON.stringify(config).match(EMAIL_RE) ?? []))
+    out.push([`⟦email:${createHash('sha256').update(email).digest('hex').slice(0, 12)}⟧`, email]);
   return out.filter(([, v]) => v.length >= 3).sort((a, b) => b[1].length - a[1].length);
 }
+
+const EMAIL_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 
 /** Replaces the configuration's private values in an outbox text by tokens (see revealPrivate). */
 export function sealPrivate(text: string, config: Config): string {
