@@ -4,7 +4,6 @@
  * index groups the alerts by SMART's nine sections and stays readable at 1280 and 390 px, and the Russian
  * search finds an alert by the words of its meaning.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,16 +99,6 @@ const ALIASES: Record<string, (typeof SMART_NAMES)[number]> = {
   KodeksLimitsUser: 'KodeksLimitsUsers',
 };
 
-/**
- * Runbooks other helpers of issue 12 are still writing. A name here is skipped (and says so) only while
- * its file does not exist; every other name must answer. The list shrinks to nothing as they land.
- */
-const NOT_WRITTEN_YET = new Set<string>([
-  ...SMART_NAMES.filter(
-    (n) => !['KodeksBehindProxyDown', 'KodeksIcmp', 'KodeksXmlSensLockStatus'].includes(n),
-  ),
-]);
-
 /** SMART's section titles (catalog contract), in SMART's order. */
 const SECTION_TITLES: Record<(typeof SECTIONS)[number], string> = {
   db: 'Базы данных и оперативные обновления',
@@ -122,9 +111,6 @@ const SECTION_TITLES: Record<(typeof SECTIONS)[number], string> = {
   users: 'Пользователи',
   other: 'Прочее',
 };
-
-const written = (name: string) => existsSync(join(DOCS, `${name}.md`));
-const pending = (name: string) => NOT_WRITTEN_YET.has(name) && !written(name);
 
 /** The four URL forms of one spelling: the .md link SMART sends, the folder, and both in lower case. */
 function urlsOf(name: string): string[] {
@@ -182,39 +168,33 @@ describe('every link a manager already has opens its runbook', () => {
   });
 
   describe.each(SMART_NAMES.map((n) => [n]))('%s', (name) => {
-    it.skipIf(pending(name))(
-      `${pending(name) ? '(runbook not written yet) ' : ''}answers at .md, folder and lower case`,
-      async () => {
-        const title = runbooks.find((r) => r.alert === name)?.title;
-        expect(title, `docs/errors/${name}.md`).toBeDefined();
-        for (const url of urlsOf(name))
-          expect(await open(url), url).toEqual({
-            status: 200,
-            canonical: `${SITE}/docs/errors/${name}/`,
-            h1: title,
-          });
-      },
-    );
+    it('answers at .md, folder and lower case', async () => {
+      const title = runbooks.find((r) => r.alert === name)?.title;
+      expect(title, `docs/errors/${name}.md`).toBeDefined();
+      for (const url of urlsOf(name))
+        expect(await open(url), url).toEqual({
+          status: 200,
+          canonical: `${SITE}/docs/errors/${name}/`,
+          h1: title,
+        });
+    });
   });
 
   describe.each(Object.entries(ALIASES))('alias %s', (alias, name) => {
-    it.skipIf(pending(name))(
-      `${pending(name) ? '(runbook not written yet) ' : ''}opens ${name} at .md, folder and lower case`,
-      async () => {
-        const entry = runbooks.find((r) => r.alert === name);
-        expect(entry?.aliases, `aliases of ${name}`).toContain(alias);
-        for (const url of urlsOf(alias)) {
-          const page = await open(url);
-          expect(page, url).toEqual({
-            status: 200,
-            canonical: `${SITE}/docs/errors/${name}/`,
-            h1: entry!.title,
-          });
-        }
-        const text = await (await fetch(`${base}/docs/errors/${alias}.md`)).text();
-        expect(text).toContain(`Ссылка была на <code>${alias}</code>`);
-      },
-    );
+    it(`opens ${name} at .md, folder and lower case`, async () => {
+      const entry = runbooks.find((r) => r.alert === name);
+      expect(entry?.aliases, `aliases of ${name}`).toContain(alias);
+      for (const url of urlsOf(alias)) {
+        const page = await open(url);
+        expect(page, url).toEqual({
+          status: 200,
+          canonical: `${SITE}/docs/errors/${name}/`,
+          h1: entry!.title,
+        });
+      }
+      const text = await (await fetch(`${base}/docs/errors/${alias}.md`)).text();
+      expect(text.replace(/<wbr>/g, '')).toContain(`Ссылка была на <code class="name">${alias}</code>`);
+    });
   });
 
   it('a name nobody sent still gets the 404 that explains how to add a runbook', async () => {
@@ -258,16 +238,13 @@ describe('the index /docs/errors/', () => {
     }
   }, 120_000);
 
-  it.skipIf(pending('KodeksSearchIsEmpty'))(
-    'lists KodeksSearchIsEmpty under both of its sections',
-    async () => {
-      const html = await (await fetch(`${base}/docs/errors/`)).text();
-      // The section each link sits in: the last <h2 id> before it.
-      const sectionAt = (index: number) => [...html.slice(0, index).matchAll(/<h2 id="(\w+)">/g)].pop()?.[1];
-      const rows = [...html.matchAll(/href="\/docs\/errors\/KodeksSearchIsEmpty\/"/g)].map((m) => m.index);
-      expect(rows.map(sectionAt)).toEqual(['online', 'users']);
-    },
-  );
+  it('lists KodeksSearchIsEmpty under both of its sections', async () => {
+    const html = await (await fetch(`${base}/docs/errors/`)).text();
+    // The section each link sits in: the last <h2 id> before it.
+    const sectionAt = (index: number) => [...html.slice(0, index).matchAll(/<h2 id="(\w+)">/g)].pop()?.[1];
+    const rows = [...html.matchAll(/href="\/docs\/errors\/KodeksSearchIsEmpty\/"/g)].map((m) => m.index);
+    expect(rows.map(sectionAt)).toEqual(['online', 'users']);
+  });
 
   it.each([1280, 390])(
     'at %i px: nothing overflows sideways and no alert name breaks inside a word',
@@ -318,26 +295,22 @@ describe('search in Russian', () => {
   ];
 
   for (const [words, alert] of SEARCHES)
-    it.skipIf(pending(alert))(
-      `${pending(alert) ? '(runbook not written yet) ' : ''}«${words}» finds ${alert}`,
-      async () => {
-        const b = await openBrowser({ js: true, width: 1280 });
-        try {
-          const page = await b.context.newPage();
-          await page.goto(`${base}/docs/errors/`);
-          await page.locator('.pagefind-ui__search-input').fill(words);
-          await page.locator('.pagefind-ui__result-link').first().waitFor({ timeout: 15_000 });
-          const hrefs = await page
-            .locator('.pagefind-ui__result-link')
-            .evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
-          expect(hrefs.map((h) => h.replace(/^\/docs\/errors\/([^/]+)\/.*$/, '$1'))).toContain(alert);
-          await screenshot(page, `errors-search-${alert}`);
-        } finally {
-          await b.close();
-        }
-      },
-      60_000,
-    );
+    it(`«${words}» finds ${alert}`, async () => {
+      const b = await openBrowser({ js: true, width: 1280 });
+      try {
+        const page = await b.context.newPage();
+        await page.goto(`${base}/docs/errors/`);
+        await page.locator('.pagefind-ui__search-input').fill(words);
+        await page.locator('.pagefind-ui__result-link').first().waitFor({ timeout: 15_000 });
+        const hrefs = await page
+          .locator('.pagefind-ui__result-link')
+          .evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+        expect(hrefs.map((h) => h.replace(/^\/docs\/errors\/([^/]+)\/.*$/, '$1'))).toContain(alert);
+        await screenshot(page, `errors-search-${alert}`);
+      } finally {
+        await b.close();
+      }
+    }, 60_000);
 });
 
 describe('sizes', () => {
