@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
 import type { Diagnostic, LineCounter } from '../config/diagnostics.ts';
-import { fileProblem, formatPath, locate, suggest } from '../config/diagnostics.ts';
+import { describeFsError, fileProblem, formatPath, locate, suggest } from '../config/diagnostics.ts';
 import { parseYaml, readText } from '../config/yaml-source.ts';
 import { issuesToDiagnostics } from '../config/zod-issues.ts';
 import { ALERT_NAMES, type AlertName, isAlertName } from './names.ts';
@@ -87,7 +87,7 @@ export async function loadCatalog(dir: string): Promise<CatalogResult> {
           line: 0,
           col: 0,
           path: '',
-          message: `cannot read the alert docs folder: ${(err as NodeJS.ErrnoException).code ?? err}`,
+          message: `${describeFsError(err)} (the folder of alert docs)`,
         },
       ],
     };

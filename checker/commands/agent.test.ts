@@ -214,13 +214,13 @@ describe('smart agent: bad input', () => {
     {
       name: 'CLIENT/ID that is not an id',
       argv: ['--installation', '../etc', '--out', 'o'],
-      code: 1,
+      code: 2,
       message: /--installation: "\.\.\/etc" is not CLIENT\/ID/,
     },
     {
       name: 'uppercase id',
       argv: ['--installation', 'ACME/main', '--out', 'o'],
-      code: 1,
+      code: 2,
       message: /is not CLIENT\/ID/,
     },
     {

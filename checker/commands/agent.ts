@@ -7,13 +7,14 @@ import type { UsbLister } from '../agent/types.ts';
 import { DEFAULT_USB_IDS, formatUsbId, parseUsbIds } from '../agent/usb-ids.ts';
 import { createNativeUsbLister } from '../agent/usb-native.ts';
 import { AGENT_VERSION } from '../agent/version.ts';
-import { formatDiagnostic, suggest } from '../config/diagnostics.ts';
+import { suggest } from '../config/diagnostics.ts';
 import { parseDuration } from '../config/duration.ts';
 import { loadConfig } from '../config/load.ts';
 import type { AgentReport } from '../status/schema.ts';
 import type { StatusStore } from '../store/types.ts';
 import { createParsePool } from '../sysinfo/parse-pool.ts';
-import { type CommandIo, parseOptions } from './io.ts';
+import { displayPath, printDiagnostics } from './inputs.ts';
+import { type CommandIo, parseOptions, usageError } from './io.ts';
 
 const USAGE = `usage: smart agent --installation CLIENT/ID [--config installations.yaml]
                    (--out DIR | --store github | --dry-run) [--usb-ids 0471:485d,…]
@@ -80,7 +81,7 @@ export async function run(
       installation: { type: 'string' },
       config: { type: 'string', default: 'installations.yaml' },
       out: { type: 'string' },
-      store: { type: 'string' },
+      store: { type: 'string', choices: ['github'] },
       'usb-ids': { type: 'string' },
       'local-port': { type: 'string' },
       once: { type: 'boolean' },
@@ -98,20 +99,19 @@ export async function run(
     return code;
   };
 
-  if (opts.positionals.length > 0) return fail(`unexpected argument "${opts.positionals[0]}"\n\n${USAGE}`, 2);
-  if (!v.installation) return fail(`--installation CLIENT/ID is required\n\n${USAGE}`, 2);
+  if (!v.installation) return usageError(io, USAGE, '--installation CLIENT/ID is required');
   const dryRun = Boolean(v['dry-run']);
   if (v.out !== undefined && v.store !== undefined)
-    return fail('use either --out DIR or --store github, not both', 2);
-  if (v.store !== undefined && v.store !== 'github')
-    return fail(`--store: only "github" is known, got "${v.store}"`, 2);
+    return usageError(io, USAGE, 'use either --out DIR or --store github, not both');
   if (!dryRun && v.out === undefined && v.store === undefined)
-    return fail('say where the report goes: --out DIR or --store github (or --dry-run)', 2);
+    return usageError(io, USAGE, 'say where the report goes: --out DIR or --store github (or --dry-run)');
 
   const m = /^([^/]+)\/([^/]+)$/.exec(v.installation);
   const idRe = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
   if (!m || !idRe.test(m[1]!) || !idRe.test(m[2]!)) {
-    return fail(
+    return usageError(
+      io,
+      USAGE,
       `--installation: "${v.installation}" is not CLIENT/ID (ids are lowercase letters, digits and dashes, e.g. acme/main)`,
     );
   }
@@ -121,24 +121,24 @@ export async function run(
   let usbIds = DEFAULT_USB_IDS;
   if (v['usb-ids'] !== undefined) {
     const parsed = parseUsbIds(v['usb-ids']);
-    if (!parsed.ok) return fail(parsed.error, 2);
+    if (!parsed.ok) return usageError(io, USAGE, parsed.error);
     usbIds = parsed.ids;
   }
   let localPort: number | undefined;
   if (v['local-port'] !== undefined) {
     localPort = Number(v['local-port']);
     if (!/^\d{1,5}$/.test(v['local-port']) || localPort < 1 || localPort > 65535)
-      return fail(`--local-port: "${v['local-port']}" is not a port number (1–65535)`, 2);
+      return usageError(io, USAGE, `--local-port: "${v['local-port']}" is not a port number (1–65535)`);
   }
   const interval = parseDuration(v.interval!);
   if (interval === undefined || interval < 60_000)
-    return fail(`--interval: "${v.interval}" is not a duration of at least 1m, e.g. 5m`, 2);
+    return usageError(io, USAGE, `--interval: "${v.interval}" is not a duration of at least 1m, e.g. 5m`);
 
   const configFile = resolve(io.cwd, v.config!);
   const loaded = await loadConfig(configFile);
   if (!loaded.ok) {
-    for (const p of loaded.diagnostics) io.err(formatDiagnostic(p));
-    return fail(`${v.config} has problems; run \`smart validate\``);
+    printDiagnostics(io, loaded.diagnostics);
+    return fail(`${displayPath(v.config!, io.cwd)} has problems; run \`smart validate\``);
   }
   const config = loaded.config;
   const client = config.clients.find((c) => c.id === clientId);

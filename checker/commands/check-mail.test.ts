@@ -133,6 +133,6 @@ describe('smart check with SMTP_URL', () => {
     const tls = await say('ivan@example.ru', noTls.url);
     await noTls.close();
     expect(tls.text).toContain('почтовый сервер требует шифрования');
-    expect((await say('ivan@example.ru', '')).text).toContain('SMTP_URL не задан');
+    expect((await say('ivan@example.ru', '')).text).toContain('SMTP_URL is not set');
   });
 });

@@ -5,11 +5,8 @@
  * Secrets come from the environment here and are never printed.
  */
 import { resolve } from 'node:path';
-import { loadCatalog } from '../alerts/catalog.ts';
 import type { AlertEvent } from '../alerts/engine/events.ts';
 import { type CycleDeps, type CycleResult, runCycle } from '../check-run/run-cycle.ts';
-import { type Diagnostic, formatDiagnostic } from '../config/diagnostics.ts';
-import { loadConfig } from '../config/load.ts';
 import { consoleMailer, consoleNotifier, printOutbox } from '../notify/console.ts';
 import { createMailer, type MailerLike, smtpSecrets } from '../notify/smtp-client.ts';
 import { createTelegramClient, DEFAULT_API_ROOT, redact } from '../notify/telegram-client.ts';
@@ -20,13 +17,16 @@ import { createFsStore } from '../store/fs.ts';
 import { createGithubStore } from '../store/github.ts';
 import { createGithubClient } from '../store/github-client.ts';
 import type { StatusStore } from '../store/types.ts';
-import { type CommandIo, parseOptions } from './io.ts';
+import { DEFAULT_CONFIG, displayPath, loadInputs } from './inputs.ts';
+import { type CommandIo, EXIT, parseOptions, usageError } from './io.ts';
 
-const USAGE = `usage: smart check [--config installations.yaml] [--docs docs/errors] [--store fs|github]
+const USAGE = `usage: smart check [--config installations.yaml] [--docs DIR] [--store fs|github]
                    [--status-dir status] [--notify telegram|console|none] [--only CLIENT[/INSTALLATION]]
                    [--dry-run] [--json]
 
 Runs every probe, advances the alerts, writes the status data and sends the notifications.
+  --config FILE     the installations file (default installations.yaml)
+  --docs DIR        the alert runbooks (default: docs/errors next to the --config file)
   --store fs        a folder (--status-dir, default status/); github: branch "status" of GITHUB_REPOSITORY
   --notify          telegram (default when TELEGRAM_BOT_TOKEN is set), console (print instead of sending;
                     the default otherwise) or none (no messages at all)
@@ -54,11 +54,11 @@ export async function run(argv: string[], io: CommandIo, hooks: CheckHooks = {})
   const opts = parseOptions(
     argv,
     {
-      config: { type: 'string', default: 'installations.yaml' },
-      docs: { type: 'string', default: 'docs/errors' },
-      store: { type: 'string', default: 'fs' },
+      config: { type: 'string', default: DEFAULT_CONFIG },
+      docs: { type: 'string' },
+      store: { type: 'string', default: 'fs', choices: ['fs', 'github'] },
       'status-dir': { type: 'string', default: 'status' },
-      notify: { type: 'string' },
+      notify: { type: 'string', choices: ['telegram', 'console', 'none'] },
       only: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -66,37 +66,26 @@ export async function run(argv: string[], io: CommandIo, hooks: CheckHooks = {})
     },
     io,
     USAGE,
+    { hint: (arg) => `(to check one client or installation: --only ${arg})` },
   );
   if (!opts.ok) return opts.code;
   const v = opts.values;
   const notify = v.notify ?? (io.env.TELEGRAM_BOT_TOKEN ? 'telegram' : 'console');
-  if (!['fs', 'github'].includes(v.store!) || !['telegram', 'console', 'none'].includes(notify)) {
-    io.err(`smart check: --store is fs or github, --notify is telegram, console or none\n\n${USAGE}`);
-    return 2;
-  }
-  if (v.only !== undefined && !/^[a-z0-9-]+(\/[a-z0-9-]+)?$/.test(v.only)) {
-    io.err(`smart check: --only expects CLIENT or CLIENT/INSTALLATION, got "${v.only}"`);
-    return 2;
-  }
+  if (v.only !== undefined && !/^[a-z0-9-]+(\/[a-z0-9-]+)?$/.test(v.only))
+    return usageError(io, USAGE, `--only expects CLIENT or CLIENT/INSTALLATION, got "${v.only}"`);
 
-  const [config, catalog] = await Promise.all([
-    loadConfig(resolve(io.cwd, v.config!)),
-    loadCatalog(resolve(io.cwd, v.docs!)),
-  ]);
-  const problems: Diagnostic[] = [
-    ...(config.ok ? [] : config.diagnostics),
-    ...(catalog.ok ? [] : catalog.diagnostics),
-  ].map((d) => ({ ...d, file: d.file.startsWith(`${io.cwd}/`) ? d.file.slice(io.cwd.length + 1) : d.file }));
-  if (!config.ok || !catalog.ok) {
-    for (const p of problems) io.err(formatDiagnostic(p));
-    io.err(`${problems.length} problem${problems.length === 1 ? '' : 's'} found: nothing was checked`);
-    return 1;
+  const inputs = await loadInputs(io, 'smart check', v.config, v.docs);
+  if (!inputs.ok) {
+    io.err(`${inputs.problems} problem${inputs.problems === 1 ? '' : 's'} found: nothing was checked`);
+    return EXIT.failed;
   }
   if (v.only) {
     const [c, i] = v.only.split('/');
-    const client = config.config.clients.find((x) => x.id === c);
+    const client = inputs.config.clients.find((x) => x.id === c);
     if (!client || (i && !client.installations.some((x) => x.id === i))) {
-      io.err(`smart check: --only ${v.only}: no such client or installation in ${v.config}`);
+      io.err(
+        `smart check: --only ${v.only}: no such client or installation in ${displayPath(v.config, io.cwd)}`,
+      );
       return 1;
     }
   }
@@ -164,8 +153,8 @@ export async function run(argv: string[], io: CommandIo, hooks: CheckHooks = {})
   let result: CycleResult;
   try {
     result = await runCycle({
-      config: config.config,
-      catalog: catalog.catalog,
+      config: inputs.config,
+      catalog: inputs.catalog,
       store,
       telegram,
       mailer,

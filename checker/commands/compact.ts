@@ -2,7 +2,7 @@ import { parseDuration } from '../config/duration.ts';
 import { compactBranch } from '../store/compact.ts';
 import { createGithubClient } from '../store/github-client.ts';
 import { explainGithubError } from '../store/github-errors.ts';
-import { type CommandIo, parseOptions } from './io.ts';
+import { type CommandIo, parseOptions, usageError } from './io.ts';
 
 const USAGE = `usage: smart compact [--keep 6h] [--every 24h] [--branch status]
 
@@ -37,8 +37,7 @@ export async function run(argv: string[], io: CommandIo, hooks: CompactHooks = {
   const everyMs = parseDuration(opts.values.every!);
   if (keepMs === undefined || everyMs === undefined) {
     const bad = keepMs === undefined ? `--keep "${opts.values.keep}"` : `--every "${opts.values.every}"`;
-    io.err(`smart compact: ${bad}: expected a duration such as 6h or 1d\n\n${USAGE}`);
-    return 2;
+    return usageError(io, USAGE, `${bad}: expected a duration such as 6h or 1d`);
   }
   const token = io.env.GITHUB_TOKEN;
   const repository = io.env.GITHUB_REPOSITORY;

@@ -8,7 +8,7 @@ import { parseDuration } from '../config/duration.ts';
 import { type DemoHandle, runDemo } from '../demo/run-demo.ts';
 import { MIN_CYCLES } from '../demo/scenario.ts';
 import { SCREENSHOT_CLOCK, takeScreenshots } from '../demo/screenshots.ts';
-import { type CommandIo, parseOptions } from './io.ts';
+import { type CommandIo, parseOptions, usageError } from './io.ts';
 
 const USAGE = `usage: smart demo [--port 4321] [--cycles 8] [--interval 2s] [--no-serve] [--screenshots DIR] [--now TIME]
 
@@ -53,10 +53,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     bad.push(`--interval: "${v.interval}" must be a duration such as 2s or 500ms (at most 10m)`);
   const now = demoNow(v.now, v.screenshots !== undefined);
   if (now === undefined) bad.push(`--now: "${v.now}" is not a time such as 2026-12-01T00:40:00+03:00`);
-  if (bad.length) {
-    io.err(`${bad.join('\n')}\n\n${USAGE}`);
-    return 2;
-  }
+  if (bad.length) return usageError(io, USAGE, bad);
 
   const keepServing = !v['no-serve'];
   // Screenshots are taken from the served site, so it is served for them even with --no-serve.

@@ -1,5 +1,3 @@
-import { type ParseArgsConfig, parseArgs } from 'node:util';
-
 /** Where a command writes; tests pass their own to capture output. */
 export interface CommandIo {
   out: (text: string) => void;
@@ -23,28 +21,5 @@ export function consoleIo(): CommandIo {
   };
 }
 
-/** parseArgs that turns unknown options into a one-line usage error instead of a stack trace. */
-export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
-  argv: string[],
-  options: T,
-  io: CommandIo,
-  usage: string,
-):
-  | {
-      ok: true;
-      values: ReturnType<typeof parseArgs<{ options: T; args: string[]; allowPositionals: true }>>['values'];
-      positionals: string[];
-    }
-  | { ok: false; code: number } {
-  try {
-    const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-    if ((parsed.values as Record<string, unknown>).help) {
-      io.out(usage);
-      return { ok: false, code: 0 };
-    }
-    return { ok: true, values: parsed.values, positionals: parsed.positionals };
-  } catch (err) {
-    io.err(`${(err as Error).message}\n\n${usage}`);
-    return { ok: false, code: 2 };
-  }
-}
+// The argument layer lives in args.ts; commands import it from here with the io they write to.
+export { EXIT, parseOptions, usageError } from './args.ts';

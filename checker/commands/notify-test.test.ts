@@ -54,7 +54,7 @@ describe('smart notify-test', () => {
 
   it('explains each failure in plain words', async () => {
     const cases: [string, string[], Record<string, string | undefined>, RegExp][] = [
-      ['no token', [], { TELEGRAM_API_ROOT: tg.apiRoot }, /TELEGRAM_BOT_TOKEN не задан[\s\S]*@BotFather/],
+      ['no token', [], { TELEGRAM_API_ROOT: tg.apiRoot }, /TELEGRAM_BOT_TOKEN is not set[\s\S]*@BotFather/],
       [
         'bad token',
         [],
@@ -79,7 +79,7 @@ describe('smart notify-test', () => {
         { ...env(), TELEGRAM_API_ROOT: 'http://127.0.0.1:1' },
         /^Нет связи с Telegram Bot API \(127\.0\.0\.1:1\): .*ECONNREFUSED/,
       ],
-      ['bad chat syntax', ['--chat', 'general'], env(), /--chat general: ожидается id чата/],
+      ['bad chat syntax', ['--chat', 'general'], env(), /--chat general: expected a chat id/],
     ];
     for (const [name, argv, e, expected] of cases) {
       const r = await smart(argv, e);

@@ -3,7 +3,6 @@
  * the first thing to run after creating the bot. The token comes from TELEGRAM_BOT_TOKEN and is never printed.
  */
 import { resolve } from 'node:path';
-import { formatDiagnostic } from '../config/diagnostics.ts';
 import { loadConfig } from '../config/load.ts';
 import { escapeHtml } from '../notify/html.ts';
 import { mailFrom } from '../notify/render-email.ts';
@@ -17,11 +16,12 @@ import {
 import { createTelegramClient, DEFAULT_API_ROOT, redact } from '../notify/telegram-client.ts';
 import { formatClock } from '../notify/time.ts';
 import type { TelegramFailure } from '../notify/types.ts';
-import { type CommandIo, parseOptions } from './io.ts';
+import { displayPath, printDiagnostics } from './inputs.ts';
+import { type CommandIo, EXIT, parseOptions, usageError } from './io.ts';
 
-const NO_SMTP = `SMTP_URL не задан — без него письма не отправляются.
-  Вид: smtp://логин:пароль@smtp.example:587 (STARTTLS) или smtps://логин:пароль@smtp.example:465;
-  спецсимволы в пароле — как %XX. В GitHub Actions: секрет репозитория SMTP_URL.`;
+const NO_SMTP = `smart notify-test: SMTP_URL is not set — no mail can be sent without it.
+  Form: smtp://login:password@smtp.example:587 (STARTTLS) or smtps://login:password@smtp.example:465;
+  special characters in the password as %XX. In GitHub Actions: the repository secret SMTP_URL.`;
 
 /** `--email ADDRESS`: one mail through SMTP_URL, the result in plain words. The URL is never printed. */
 async function mailTest(address: string, configPath: string, io: CommandIo): Promise<number> {
@@ -31,13 +31,13 @@ async function mailTest(address: string, configPath: string, io: CommandIo): Pro
     return 1;
   }
   const label = smtpLabel(url);
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address))
+    return usageError(io, USAGE, `--email ${address}: not an e-mail address`);
   if (!label) {
-    io.err('SMTP_URL — не адрес smtp:// или smtps://; пример: smtp://логин:пароль@smtp.example:587');
-    return 2;
-  }
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) {
-    io.err(`--email ${address}: это не адрес почты`);
-    return 2;
+    io.err(
+      'smart notify-test: SMTP_URL is not an smtp:// or smtps:// address; e.g. smtp://login:password@smtp.example:587',
+    );
+    return EXIT.failed;
   }
   const config = await loadConfig(resolve(io.cwd, configPath));
   const from = config.ok ? mailFrom(config.config) : 'SMART <alert@localhost>';
@@ -69,20 +69,22 @@ async function mailTest(address: string, configPath: string, io: CommandIo): Pro
 const USAGE = `usage: smart notify-test [--config installations.yaml] [--chat ID] [--thread N]
        smart notify-test [--config installations.yaml] --email ADDRESS
 
-Отправляет одно тестовое сообщение в чат алертов (notify.telegram из installations.yaml или --chat)
-и объясняет результат. Токен бота берётся из TELEGRAM_BOT_TOKEN, адрес Bot API — из TELEGRAM_API_ROOT
-(по умолчанию ${DEFAULT_API_ROOT}).`;
+Sends one test message to the alert chat and says in plain words what happened.
+  --chat ID        a chat id (-1001234567890) or @channel; default: notify.telegram of the --config file
+  --thread N       a forum topic in that chat (default: notify.telegram.thread)
+  --email ADDRESS  send one test mail through SMTP_URL instead
+Environment: TELEGRAM_BOT_TOKEN; TELEGRAM_API_ROOT (default ${DEFAULT_API_ROOT}); SMTP_URL for --email.`;
 
-const NO_TOKEN = `TELEGRAM_BOT_TOKEN не задан — без него бот не может писать в Telegram.
-  1. Создайте бота у @BotFather (/newbot) и скопируйте токен вида 123456789:AA…
-  2. Локально: export TELEGRAM_BOT_TOKEN='…' и запустите smart notify-test снова.
-  3. В GitHub Actions: Settings → Secrets and variables → Actions → New repository secret TELEGRAM_BOT_TOKEN.
-  4. Добавьте бота в чат алертов (в канал — администратором с правом публикации).`;
+const NO_TOKEN = `smart notify-test: TELEGRAM_BOT_TOKEN is not set — the bot cannot write to Telegram without it.
+  1. Create a bot with @BotFather (/newbot) and copy its token, 123456789:AA…
+  2. Locally: export TELEGRAM_BOT_TOKEN='…' and run smart notify-test again.
+  3. In GitHub Actions: Settings → Secrets and variables → Actions → New repository secret TELEGRAM_BOT_TOKEN.
+  4. Add the bot to the alert chat (to a channel as an administrator allowed to post).`;
 
-/** `smart notify-test`. Exit 0 when Telegram accepted the message, 1 when not, 2 on bad usage. */
+/** `smart notify-test`. Exit 0 when Telegram accepted the message, 1 when not, 2 on a bad command line. */
 export async function run(argv: string[], io: CommandIo): Promise<number> {
   const opts = parseOptions(
-    joinNegativeChat(argv),
+    argv,
     {
       config: { type: 'string', default: 'installations.yaml' },
       chat: { type: 'string' },
@@ -95,47 +97,45 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   );
   if (!opts.ok) return opts.code;
   if (opts.values.email !== undefined) return mailTest(opts.values.email, opts.values.config!, io);
+  let chat = opts.values.chat;
+  let thread = opts.values.thread === undefined ? undefined : Number(opts.values.thread);
+  let timeZone = 'Europe/Moscow';
+  if (thread !== undefined && !(Number.isInteger(thread) && thread > 0))
+    return usageError(io, USAGE, `--thread ${opts.values.thread}: a topic number is a whole number above 0`);
+  if (chat !== undefined && !/^(-?\d+|@[A-Za-z0-9_]{5,32})$/.test(chat))
+    return usageError(io, USAGE, `--chat ${chat}: expected a chat id (e.g. -1001234567890) or @channel_name`);
   const token = io.env.TELEGRAM_BOT_TOKEN?.trim() ?? '';
   if (!token) {
     io.err(NO_TOKEN);
-    return 1;
+    return EXIT.failed;
   }
   const apiRoot = io.env.TELEGRAM_API_ROOT?.trim() || DEFAULT_API_ROOT;
   if (!/^https?:\/\/[^/\s]+/.test(apiRoot)) {
     io.err(
-      `TELEGRAM_API_ROOT="${redact(apiRoot, token)}" — это не адрес http(s); уберите переменную или укажите, например, ${DEFAULT_API_ROOT}`,
+      `smart notify-test: TELEGRAM_API_ROOT="${redact(apiRoot, token)}" is not an http(s) address; unset it or set e.g. ${DEFAULT_API_ROOT}`,
     );
-    return 2;
+    return EXIT.failed;
   }
 
-  let chat = opts.values.chat;
-  let thread = opts.values.thread === undefined ? undefined : Number(opts.values.thread);
-  let timeZone = 'Europe/Moscow';
-  if (thread !== undefined && !(Number.isInteger(thread) && thread > 0)) {
-    io.err(`--thread ${opts.values.thread}: номер темы — целое положительное число`);
-    return 2;
-  }
   if (!chat) {
     const file = resolve(io.cwd, opts.values.config!);
     const loaded = await loadConfig(file);
+    const shown = displayPath(file, io.cwd);
     if (!loaded.ok) {
-      for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));
-      io.err('installations.yaml не прочитан; исправьте его или укажите чат явно: --chat -100…');
-      return 1;
+      printDiagnostics(io, loaded.diagnostics);
+      io.err(`smart notify-test: ${shown} could not be read; fix it or name the chat: --chat -100…`);
+      return EXIT.failed;
     }
     const target = loaded.config.notify.telegram;
     if (!target) {
       io.err(
-        'В installations.yaml нет notify.telegram: добавьте notify: { telegram: { chat: "-100…" } } или укажите --chat',
+        `smart notify-test: ${shown} has no notify.telegram: add notify: { telegram: { chat: "-100…" } } or pass --chat`,
       );
-      return 1;
+      return EXIT.failed;
     }
     chat = target.chat;
     thread ??= target.thread;
     timeZone = loaded.config.checker.timezone;
-  } else if (!/^(-?\d+|@[A-Za-z0-9_]{5,32})$/.test(chat)) {
-    io.err(`--chat ${chat}: ожидается id чата (например -1001234567890) или @имя_канала`);
-    return 2;
   }
 
   const host = new URL(apiRoot).host;
@@ -167,19 +167,6 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     `Готово: бот ${bot} отправил сообщение ${sent.result.message_id} в чат ${where}. Алерты будут приходить туда же.`,
   );
   return 0;
-}
-
-/** Chat ids start with a dash (-100…): let `--chat -100…` mean what it says instead of "ambiguous". */
-function joinNegativeChat(argv: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const next = argv[i + 1];
-    if (argv[i] === '--chat' && next !== undefined && /^-\d+$/.test(next)) {
-      out.push(`--chat=${next}`);
-      i++;
-    } else out.push(argv[i]!);
-  }
-  return out;
 }
 
 /** A failure in plain words with what to do about it. */

@@ -167,11 +167,13 @@ describe('smart watchdog (command)', () => {
     }
   });
 
-  it('rejects an unknown --store with usage', async () => {
+  it('rejects an unknown --store, naming the allowed ones', async () => {
     const err: string[] = [];
     const io: CommandIo = { out: () => {}, err: (l) => err.push(l), isTty: false, env: {}, cwd: root };
     expect(await run(['--store', 'ftp'], io)).toBe(2);
-    expect(err.join('\n')).toContain('usage: smart watchdog');
+    expect(err).toEqual([
+      'smart watchdog: --store "ftp": expected fs or github; see `smart watchdog --help`',
+    ]);
   });
 });
 

@@ -7,10 +7,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { loadCatalog } from '../alerts/catalog.ts';
 import type { AlertEvent } from '../alerts/engine/events.ts';
-import { formatDiagnostic } from '../config/diagnostics.ts';
-import { loadConfig } from '../config/load.ts';
 import { deliverOutbox } from '../notify/deliver.ts';
 import { emptyOutbox, enqueue } from '../notify/outbox.ts';
 import { renderEvents } from '../notify/render.ts';
@@ -23,10 +20,11 @@ import { createFsStore } from '../store/fs.ts';
 import { createGithubStore } from '../store/github.ts';
 import { readHeartbeat, readOutbox } from '../store/read.ts';
 import type { StatusStore } from '../store/types.ts';
-import { type CommandIo, parseOptions } from './io.ts';
+import { DEFAULT_CONFIG, loadInputs } from './inputs.ts';
+import { type CommandIo, EXIT, parseOptions } from './io.ts';
 
 const USAGE = `usage: smart watchdog [--store fs|github] [--status-dir status] [--notify telegram|console|none]
-                      [--config installations.yaml] [--docs docs/errors]
+                      [--config installations.yaml] [--docs DIR]
 
 Tells the managers' Telegram chat once (SmartCheckerStale) when no check has run for more than
 3 × checker.interval, and once more when checks run again. Run it on a schedule of its own.
@@ -168,11 +166,11 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   const opts = parseOptions(
     argv,
     {
-      store: { type: 'string', default: 'fs' },
+      store: { type: 'string', default: 'fs', choices: ['fs', 'github'] },
       'status-dir': { type: 'string', default: 'status' },
-      notify: { type: 'string', default: 'console' },
-      config: { type: 'string', default: 'installations.yaml' },
-      docs: { type: 'string', default: 'docs/errors' },
+      notify: { type: 'string', default: 'console', choices: ['telegram', 'console', 'none'] },
+      config: { type: 'string', default: DEFAULT_CONFIG },
+      docs: { type: 'string' },
       help: { type: 'boolean' },
     },
     io,
@@ -180,19 +178,8 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   );
   if (!opts.ok) return opts.code;
   const v = opts.values;
-  if (!['fs', 'github'].includes(v.store!) || !['telegram', 'console', 'none'].includes(v.notify!)) {
-    io.err(`smart watchdog: --store is fs or github, --notify is telegram, console or none\n\n${USAGE}`);
-    return 2;
-  }
-  const [config, catalog] = await Promise.all([
-    loadConfig(resolve(io.cwd, v.config!)),
-    loadCatalog(resolve(io.cwd, v.docs!)),
-  ]);
-  if (!config.ok || !catalog.ok) {
-    for (const d of [...(config.ok ? [] : config.diagnostics), ...(catalog.ok ? [] : catalog.diagnostics)])
-      io.err(formatDiagnostic(d));
-    return 1;
-  }
+  const inputs = await loadInputs(io, 'smart watchdog', v.config, v.docs);
+  if (!inputs.ok) return EXIT.failed;
   let store: StatusStore;
   if (v.store === 'github') {
     const token = io.env.GITHUB_TOKEN;
@@ -219,8 +206,8 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       store,
       telegram,
       now: new Date(),
-      config: config.config,
-      catalog: catalog.catalog,
+      config: inputs.config,
+      catalog: inputs.catalog,
       log: (l) => (v.notify === 'none' ? undefined : io.out(l)),
     });
     const age = d.ageMs === undefined ? '' : `, последняя проверка ${formatDuration(d.ageMs)} назад`;

@@ -110,3 +110,17 @@ export function suggest(word: string, known: readonly string[]): string | undefi
 }
 
 export { LineCounter };
+
+/** A file-system error in words ("does not exist") instead of its code ("ENOENT"). */
+export function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const words: Record<string, string> = {
+    ENOENT: 'does not exist',
+    ENOTDIR: 'is not under a folder (a part of the path is a file)',
+    EISDIR: 'is a folder, not a file',
+    EACCES: 'cannot be read: permission denied',
+    EPERM: 'cannot be read: operation not permitted',
+    ELOOP: 'is a symbolic link loop',
+  };
+  return (code && words[code]) || `cannot be read: ${code ?? String(err)}`;
+}

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { type Document, LineCounter, parseDocument } from 'yaml';
-import type { Diagnostic } from './diagnostics.ts';
+import { type Diagnostic, describeFsError } from './diagnostics.ts';
 
 /** Largest input file accepted (installations.yaml for thousands of installations is ~2 MB). */
 export const MAX_INPUT_BYTES = 8 * 1024 * 1024;
@@ -22,7 +22,7 @@ export async function readText(
   try {
     size = (await stat(file)).size;
   } catch (err) {
-    return fail(`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    return fail(describeFsError(err));
   }
   if (size > MAX_INPUT_BYTES) {
     return fail(
