@@ -80,7 +80,7 @@ export function demoConfigYaml(p: DemoPorts, opts: { icmp: boolean }): string {
             title: 'Кодекс — основной сервер',
             url: https(DEMO_HOSTS.healthy, p.healthy),
             ip: '127.0.0.1',
-            probes: { ...icmp, http: {}, dns: {}, tls: {}, sysinfo: { every: '0s' } },
+            probes: { ...icmp, http: {}, dns: {}, tls: {}, sysinfo: { every: '0s' }, metrics: {} },
           },
         ],
       },

@@ -207,3 +207,59 @@ describe('parsing never blocks the run (issue 15.4)', () => {
     expect(process.memoryUsage().rss - before).toBeLessThan(150 * 1024 * 1024);
   }, 60_000);
 });
+
+describe('sysinfo pushed by the agent from a closed network (source: agent)', () => {
+  const report = (sysinfo?: unknown) =>
+    JSON.stringify({
+      schema: 1,
+      client: 'acme',
+      installation: 'main',
+      reported_at: new Date().toISOString(),
+      agent_version: '0.1.0',
+      usb: { status: 'present', devices: [] },
+      local: {
+        sysinfo: {
+          status: 'fail',
+          code: 'CONN_REFUSED',
+          message: 'На этой машине порт 80 не принимает соединения.',
+        },
+      },
+      ...(sysinfo ? { sysinfo } : {}),
+    });
+  const facts = (key: 'ok' | 'missing') => ({
+    version: 1,
+    profile: 'default',
+    report_at: new Date().toISOString(),
+    fetched_at: new Date().toISOString(),
+    key: { state: key, value: key === 'ok' ? 'ok' : 'absent' },
+    licenses: 'present',
+    databases: [{ name: 'Кодекс: Законодательство', license_end: '2099-12-31' }],
+    operups_known: true,
+    operups: [],
+    db_errors_known: true,
+    db_errors: [],
+    seats: { used: 1, limit: 10 },
+  });
+  const pushed = (text: string | undefined) =>
+    sysinfo({ source: 'agent' }, { readAgentReport: async () => text });
+
+  it('the key missing in the pushed facts is KodeksOfflineSensLockCheck, never the pulled alert', async () => {
+    const r = await pushed(report(facts('missing')));
+    expect(r).toMatchObject({ status: 'fail', code: 'KEY_MISSING', evidence: { source: 'agent' } });
+    expect(finding(r, 'KodeksOfflineSensLockCheck')).toBe('fail');
+    expect(finding(r, 'KodeksXmlSensLockStatus')).toBeUndefined();
+    expect((await pushed(report(facts('ok')))).status).toBe('ok');
+  });
+
+  it('an agent report without facts says why the agent could not read the report', async () => {
+    const r = await pushed(report());
+    expect(r).toMatchObject({ status: 'unknown', code: 'REPORT_INVALID' });
+    expect(r.message).toContain(
+      'агент не смог прочитать отчёт на сервере: на этой машине порт 80 не принимает соединения',
+    );
+  });
+
+  it('no agent report at all: unknown, for KodeksAgentSilent to speak', async () => {
+    expect(await pushed(undefined)).toMatchObject({ status: 'unknown', code: 'AGENT_MISSING' });
+  });
+});
