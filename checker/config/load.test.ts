@@ -66,7 +66,9 @@ describe('parseConfig', () => {
       expect: [200],
       by_ip: true,
       max_redirects: 5,
+      need_support: 'Требуется\\s+обслуживание',
     });
+    expect(result.config.alerts).toEqual({});
   });
 
   it('accepts hostile but legal strings: escaping is the renderers job', () => {

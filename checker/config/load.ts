@@ -1,4 +1,5 @@
 import type { Document } from 'yaml';
+import { isMassName, isSustained, SUSTAINED } from '../alerts/derived.ts';
 import {
   type Diagnostic,
   fileProblem,
@@ -110,12 +111,34 @@ function crossCheck(data: Record<string, unknown>, ctx: Ctx): Diagnostic[] {
           `unknown hosting "${inst.hosting}"${hint ? ` (did you mean "${hint}"?)` : ''}; declare it under hostings:`,
         );
       }
+      const overrides = isRecord(inst.alerts) ? inst.alerts : {};
+      for (const [name, o] of Object.entries(overrides)) {
+        const path = ['clients', ci, 'installations', ii, 'alerts', name];
+        if (isMassName(name))
+          at(
+            path,
+            `${name} is a mass alert, counted over the whole fleet: set it under the top-level alerts:`,
+          );
+        else if (isRecord(o) && o.after !== undefined && !isSustained(name))
+          at([...path, 'after'], afterMisplaced(name));
+      }
       const probes = isRecord(inst.probes) ? inst.probes : {};
       if (probes.tls !== undefined && typeof inst.url === 'string' && !inst.url.startsWith('https:')) {
         at(['clients', ci, 'installations', ii, 'probes', 'tls'], 'the tls probe needs an https:// url');
       }
     });
   });
+
+  const fleet = isRecord(data.alerts) ? data.alerts : {};
+  for (const [name, o] of Object.entries(fleet)) {
+    if (!isRecord(o)) continue;
+    if (o.count_min !== undefined && !isMassName(name))
+      at(
+        ['alerts', name, 'count_min'],
+        `count_min applies only to a mass alert (its name ends in Count, e.g. ${name}Count)`,
+      );
+    if (o.after !== undefined && !isSustained(name)) at(['alerts', name, 'after'], afterMisplaced(name));
+  }
 
   const maintenance = Array.isArray(data.maintenance) ? data.maintenance : [];
   maintenance.forEach((m, mi) => {
@@ -138,6 +161,10 @@ function crossCheck(data: Record<string, unknown>, ctx: Ctx): Diagnostic[] {
       at(['maintenance', mi, 'end'], 'the window ends before it starts');
   });
   return out;
+}
+
+function afterMisplaced(name: string): string {
+  return `after applies only to a duration alert (${Object.keys(SUSTAINED).join(', ')}), not to ${name}`;
 }
 
 function instantMs(v: unknown): number {

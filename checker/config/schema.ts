@@ -81,6 +81,40 @@ const instant = () =>
 
 const statusList = () => z.array(z.int().min(100).max(599)).min(1);
 
+/** A regular expression (JavaScript syntax), checked by compiling it. */
+const pattern = () =>
+  z
+    .string()
+    .min(1)
+    .max(500)
+    .refine(
+      (source) => {
+        try {
+          new RegExp(source, 'iu');
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { error: (i) => `${JSON.stringify(i.input)} is not a valid regular expression` },
+    );
+
+/** A host name or an address (no scheme, no port). */
+const host = () =>
+  z
+    .string()
+    .min(1)
+    .max(253)
+    .refine(
+      (v) => isIP(v.replace(/^\[|\]$/g, '')) !== 0 || /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(v),
+      {
+        error: (i) => `${JSON.stringify(i.input)} is not a host name or an IP address`,
+      },
+    );
+
+/** The default text of the PK's «service required» page (see docs/installations.md). */
+export const NEED_SUPPORT_DEFAULT = 'Требуется\\s+обслуживание';
+
 // Probes ----------------------------------------------------------------------------------------
 
 /** ICMP echo (the system ping) to the installation's `ip`, or to its domain when there is no ip. */
@@ -109,6 +143,11 @@ export const httpProbeSchema = z.strictObject({
   by_ip: z.boolean().default(true),
   /** Redirects followed before giving up (default 5). */
   max_redirects: z.int().min(0).max(20).default(5),
+  /**
+   * The PK's «service required» message: a case-insensitive regular expression looked for in the page
+   * (raises KodeksNeedSupport), or false to not read the page (default `Требуется\s+обслуживание`).
+   */
+  need_support: z.union([pattern(), z.literal(false)]).default(NEED_SUPPORT_DEFAULT),
 });
 
 /** Resolution of the installation's domain through the configured resolvers. */
@@ -183,6 +222,16 @@ export const agentProbeSchema = z.strictObject({
   max_age: duration(60_000).default(900_000),
 });
 
+/** The installation's licence manager (Licman, which serves the SenseLock key over the network). */
+export const licmanProbeSchema = z.strictObject({
+  /** Host name or address of the licence manager. */
+  host: host(),
+  /** Its TCP port (default 8888). */
+  port: z.int().min(1).max(65535).default(8888),
+  /** Also ping the host (raises LicmanIcmp; default true — turn off where ICMP is closed). */
+  icmp: z.boolean().default(true),
+});
+
 /** The probes of one installation; each key present turns that probe on. */
 export const probesSchema = z.strictObject({
   /** Ping. */
@@ -206,6 +255,8 @@ export const probesSchema = z.strictObject({
     .optional(),
   /** Freshness and content of the on-prem agent's report. */
   agent: agentProbeSchema.optional(),
+  /** The licence manager: ping and port. */
+  licman: licmanProbeSchema.optional(),
 });
 
 const alertOverrideSchema = z.strictObject({
@@ -214,6 +265,18 @@ const alertOverrideSchema = z.strictObject({
   /** Consecutive good checks before it resolves for this installation. */
   resolve_after: z.int().min(1).max(100).optional(),
   /** Turn the alert off for this installation. */
+  disabled: z.boolean().optional(),
+  /** Only for a duration alert (KodeksMaintenanceToLong): how long its source must last, e.g. 4h. */
+  after: duration(60_000, 30 * 86_400_000).optional(),
+});
+
+/** Fleet-wide settings of one alert (top-level `alerts:`): only what a runbook's front matter cannot say per run. */
+const fleetAlertSchema = z.strictObject({
+  /** Only for a mass («…Count») alert: installations firing its single alert in one run that make one message. */
+  count_min: z.int().min(2).max(100_000).optional(),
+  /** Only for a duration alert (KodeksMaintenanceToLong): how long its source must last (default 3h). */
+  after: duration(60_000, 30 * 86_400_000).optional(),
+  /** Turn the alert off everywhere (a mass alert: never aggregate, always send the single messages). */
   disabled: z.boolean().optional(),
 });
 
@@ -470,6 +533,8 @@ export const configSchema = z.strictObject({
   clients: z.array(clientSchema).default([]),
   /** Announced maintenance windows. */
   maintenance: z.array(maintenanceSchema).default([]),
+  /** Fleet-wide alert settings by alert name: mass thresholds (`count_min`) and durations (`after`). */
+  alerts: z.partialRecord(z.enum(ALERT_NAMES), fleetAlertSchema).default({}),
 });
 
 /** installations.yaml after validation, defaults applied and durations in milliseconds. */

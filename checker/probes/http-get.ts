@@ -41,6 +41,8 @@ export interface HttpGetOptions {
   form?: Record<string, string>;
   /** Extra request headers (e.g. Basic auth); dropped when a redirect leaves the first origin. */
   headers?: Record<string, string>;
+  /** With readBody: keep the first maxBody bytes of a longer body instead of failing (a page is searched). */
+  truncate?: boolean;
   /** Statuses that are accepted as they are (a redirect listed here is not followed). */
   accept: readonly number[];
   maxRedirects: number;
@@ -136,6 +138,11 @@ export async function httpGet(opts: HttpGetOptions): Promise<HttpOutcome> {
       let size = 0;
       for await (const chunk of res.body) {
         size += (chunk as Buffer).length;
+        if (size > opts.maxBody && opts.truncate) {
+          chunks.push((chunk as Buffer).subarray(0, (chunk as Buffer).length - (size - opts.maxBody)));
+          discard(res.body);
+          break;
+        }
         if (size > opts.maxBody) {
           discard(res.body);
           throw new ProbeError('HTTP_BODY_TOO_LARGE', 'Ответ сервера больше допустимого размера.', {

@@ -3,10 +3,14 @@ import type { CheckTask, Probe, ProbeContext } from './context.ts';
 import { urlHost } from './context.ts';
 import { httpGet } from './http-get.ts';
 import { toProbeError } from './net-errors.ts';
+import { pageText } from './page-text.ts';
 import { fail, ok, since } from './result.ts';
 import type { ProbeResult } from './types.ts';
 
 type HttpSettings = NonNullable<Probes['http']>;
+
+/** How much of a page is searched for the «service required» message. */
+const PAGE_BYTES = 256 * 1024;
 
 /** The address requested: the installation's URL with the probe's path, if any. */
 export function httpTarget(installation: Installation, path: string | undefined): string {
@@ -19,7 +23,11 @@ export function httpTarget(installation: Installation, path: string | undefined)
   return url.href;
 }
 
-/** HTTP(S) GET by the domain (check `http`) and, when `ip` is set, straight to the ip (check `http_ip`). */
+/**
+ * HTTP(S) GET by the domain (check `http`) and, when `ip` is set, straight to the ip (check `http_ip`). Besides
+ * the status, two states of the PK itself are told apart: 503 is its maintenance mode (KODEKS_MAINTENANCE,
+ * unless 503 is expected) and its «service required» page (KODEKS_NEED_SUPPORT, matched by `need_support`).
+ */
 export const httpProbe: Probe<'http'> = {
   type: 'http',
   plan(installation, settings) {
@@ -50,8 +58,10 @@ async function runHttp(
       pin: ip ? { host: urlHost(ctx.installation), address: ip } : undefined,
       signal: ctx.signal,
       timeoutMs: ctx.timeoutMs,
-      maxBody: ctx.maxBody,
-      readBody: false,
+      // The page is read (its first PAGE_BYTES) only to look for the PK's «service required» message.
+      maxBody: Math.min(ctx.maxBody, PAGE_BYTES),
+      readBody: settings.need_support !== false,
+      truncate: true,
       accept: settings.expect,
       maxRedirects: settings.max_redirects,
       ca: ctx.ca,
@@ -64,6 +74,27 @@ async function runHttp(
       http_status: res.status,
       redirects: res.redirects,
     };
+    const needSupport =
+      settings.need_support !== false && res.body
+        ? new RegExp(settings.need_support, 'iu').exec(pageText(res.body, res.contentType))
+        : null;
+    if (needSupport) {
+      const said = needSupport[0].replace(/\s+/g, ' ').trim().slice(0, 80);
+      return fail(
+        since(start),
+        'KODEKS_NEED_SUPPORT',
+        `ПК показывает служебное сообщение «${said}» (ответ ${how}, код ${res.status}).`,
+        { ...evidence, need_support: said },
+      );
+    }
+    if (res.status === 503 && !settings.expect.includes(503)) {
+      return fail(
+        since(start),
+        'KODEKS_MAINTENANCE',
+        `ПК в режиме технического обслуживания: сервер ответил ${how} кодом 503.`,
+        evidence,
+      );
+    }
     if (!settings.expect.includes(res.status)) {
       return fail(
         since(start),

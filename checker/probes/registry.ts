@@ -3,6 +3,7 @@ import type { Probe } from './context.ts';
 import { dnsProbe } from './dns.ts';
 import { httpProbe } from './http.ts';
 import { icmpProbe } from './icmp.ts';
+import { licmanProbe } from './licman.ts';
 import { metricsProbe } from './metrics.ts';
 import { sysinfoProbe } from './sysinfo.ts';
 import { tcpProbe } from './tcp.ts';
@@ -19,4 +20,5 @@ export const PROBES: { [T in ProbeType]: Probe<T> } = {
   sysinfo: sysinfoProbe,
   metrics: metricsProbe,
   agent: agentProbe,
+  licman: licmanProbe,
 };

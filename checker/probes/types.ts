@@ -4,12 +4,13 @@
  */
 
 /** Every probe kind the checker knows; the registry in `registry.ts` must have one entry per name. */
-export const PROBE_TYPES = ['icmp', 'tcp', 'http', 'dns', 'tls', 'sysinfo', 'metrics', 'agent'] as const;
+export const PROBE_TYPES = ['icmp', 'tcp', 'http', 'dns', 'tls', 'sysinfo', 'metrics', 'agent', 'licman'] as const;
 export type ProbeType = (typeof PROBE_TYPES)[number];
 
 /**
  * The checks one installation can produce in a run. `http` is the request by the installation's domain
- * (usually through a proxy); `http_ip` is the same request sent straight to `ip` with the domain's Host/SNI.
+ * (usually through a proxy); `http_ip` is the same request sent straight to `ip` with the domain's Host/SNI;
+ * `licman_icmp` and `licman_tcp` are the ping and the port of the installation's licence manager.
  */
 export const CHECK_IDS = [
   'icmp',
@@ -21,6 +22,8 @@ export const CHECK_IDS = [
   'sysinfo',
   'metrics',
   'agent',
+  'licman_icmp',
+  'licman_tcp',
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 
@@ -51,6 +54,10 @@ export type ProbeCode =
   | 'HOST_UNREACHABLE'
   | 'TIMEOUT'
   | 'HTTP_STATUS'
+  /** The PK answers 503: its maintenance mode («режим технического обслуживания»). */
+  | 'KODEKS_MAINTENANCE'
+  /** The PK's page shows its «Требуется обслуживание» message (probes.http.need_support). */
+  | 'KODEKS_NEED_SUPPORT'
   | 'HTTP_REDIRECT_LOOP'
   | 'HTTP_BODY_TOO_LARGE'
   | 'HTTP_ERROR'

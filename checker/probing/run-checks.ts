@@ -72,7 +72,7 @@ export async function runChecks(
   const pingFn = deps.ping ?? systemPing;
   const notes: string[] = [];
   const planned = plan(config, opts.only);
-  const wantsIcmp = planned.some((p) => p.tasks.some((t) => t.check === 'icmp'));
+  const wantsIcmp = planned.some((p) => p.tasks.some((t) => t.check === 'icmp' || t.check === 'licman_icmp'));
 
   const [canaries, icmpReason] = await Promise.all([
     Promise.all(config.checker.canaries.map((c) => runCanary(c, lookup, timeout, maxBody))),
