@@ -4,7 +4,6 @@
  */
 export const ALERT_NAMES = [
   'KodeksIcmp',
-  'KodeksDirectDown',
   'KodeksDnsResolve',
   'KodeksBehindProxyDown',
   'KodeksTlsCertExpiring',
@@ -46,6 +45,15 @@ export const ALERT_NAMES = [
 
 /** The name of an alert, written exactly as its runbook's file name. */
 export type AlertName = (typeof ALERT_NAMES)[number];
+
+/**
+ * Alerts the checker no longer raises, and the alert that took over each: stored status data that names one
+ * is read as the new name, and the site serves the old runbook URL as an alias of the new one.
+ */
+export const RETIRED_ALERTS: Readonly<Record<string, AlertName>> = {
+  // Its two failures are SMART's two alerts: the port (KodeksTcpStatus) and the main page (KodeksHttp200Status).
+  KodeksDirectDown: 'KodeksTcpStatus',
+};
 
 /** True when `name` is an alert the checker can raise. */
 export function isAlertName(name: string): name is AlertName {

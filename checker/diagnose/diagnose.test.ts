@@ -3,7 +3,10 @@ import type { AlertName } from '../alerts/names.ts';
 import type { CheckId, ProbeCode, ProbeResult } from '../probes/types.ts';
 import { alertSignals, componentStatuses, diagnose, EXPLANATIONS, explain } from './index.ts';
 
-/** 'ok', 'unknown', a failure code, or `HTTP_STATUS:500` (a failure with the HTTP status as evidence). */
+/**
+ * 'ok', 'unknown', a failure code, `HTTP_STATUS:500` (with the HTTP status as evidence) or
+ * `KODEKS_NEED_SUPPORT:Требуется обслуживание` (with the text the page showed).
+ */
 type Spec = Partial<Record<CheckId, string>>;
 
 /** Russian messages the probes give for these codes (what the state and the page would carry). */
@@ -20,7 +23,13 @@ function checks(spec: Spec): Partial<Record<CheckId, ProbeResult>> {
       if (v === 'ok') return [id, { status: 'ok', code: 'OK', latencyMs: 1, message: 'ок' }];
       if (v === 'unknown')
         return [id, { status: 'unknown', code: 'ICMP_UNAVAILABLE', latencyMs: 0, message: 'неизвестно' }];
-      const [code, status] = v!.split(':') as [ProbeCode, string | undefined];
+      const [code, extra] = v!.split(':') as [ProbeCode, string | undefined];
+      const evidence =
+        extra === undefined
+          ? undefined
+          : code === 'KODEKS_NEED_SUPPORT'
+            ? { need_support: extra }
+            : { http_status: Number(extra) };
       return [
         id,
         {
@@ -28,7 +37,7 @@ function checks(spec: Spec): Partial<Record<CheckId, ProbeResult>> {
           code,
           latencyMs: 1,
           message: MESSAGE[code] ?? 'сбой',
-          ...(status ? { evidence: { http_status: Number(status) } } : {}),
+          ...(evidence ? { evidence } : {}),
         },
       ];
     }),
@@ -55,7 +64,7 @@ describe('what the manager reads: each alert explains itself from the evidence (
       'refused without an icmp probe: the host is up, the service is down (not «сеть недоступна»)',
       { tcp: 'CONN_REFUSED', http: 'CONN_REFUSED', http_ip: 'CONN_REFUSED' },
       {},
-      'KodeksDirectDown',
+      'KodeksTcpStatus',
       'service_down',
       'Сервер в сети, но служба ПК не принимает соединения: порт закрыт (соединение отклонено и по IP-адресу, и по доменному имени).',
       'Запустите или перезапустите службу Кодекс/Техэксперт (веб-сервер ПК) на сервере и проверьте, что она слушает свой порт.',
@@ -64,7 +73,7 @@ describe('what the manager reads: each alert explains itself from the evidence (
       'HTTP 500: the web server runs and answers with an error (no firewall hint)',
       { icmp: 'ok', http: 'HTTP_STATUS:500', http_ip: 'HTTP_STATUS:500' },
       {},
-      'KodeksDirectDown',
+      'KodeksHttp200Status',
       'server_error',
       'Веб-сервер ПК отвечает по IP-адресу, но с ошибкой: код 500 — внутренняя ошибка сервера.',
       'Служба ПК запущена, но отвечает ошибкой: посмотрите журнал веб-сервера ПК и страницу /admin, при необходимости перезапустите службу.',
@@ -82,7 +91,7 @@ describe('what the manager reads: each alert explains itself from the evidence (
       'the port accepts TCP, HTTP never answers: a hung service (no firewall hint)',
       { icmp: 'ok', tcp: 'ok', http: 'TIMEOUT', http_ip: 'TIMEOUT' },
       {},
-      'KodeksDirectDown',
+      'KodeksHttp200Status',
       'no_http_answer',
       'Порт ПК открыт, но веб-сервер не отвечает на запросы: соединение устанавливается, ответа нет.',
       'Служба ПК, вероятно, зависла или перегружена: проверьте загрузку сервера и перезапустите службу ПК.',
@@ -127,7 +136,7 @@ describe('what the manager reads: each alert explains itself from the evidence (
       'nothing answers, no icmp probe: the server or its network',
       { http: 'CONN_TIMEOUT', http_ip: 'CONN_TIMEOUT' },
       {},
-      'KodeksDirectDown',
+      'KodeksTcpStatus',
       'host_down',
       'Сервер или его сеть недоступны: нет ответа ни по IP-адресу, ни по доменному имени.',
       'Проверьте, включён ли сервер и работает ли канал связи до него. Сервер стоит у клиента: узнайте у его администратора, не было ли работ, отключения питания или сбоя канала.',
@@ -145,7 +154,7 @@ describe('what the manager reads: each alert explains itself from the evidence (
       'ping answers, the port drops packets: here the firewall is the likely cause',
       { icmp: 'ok', tcp: 'CONN_TIMEOUT', http: 'CONN_TIMEOUT' },
       {},
-      'KodeksDirectDown',
+      'KodeksTcpStatus',
       'port_filtered',
       'Сервер отвечает на ping, но порт ПК не принимает соединения: ответа нет, пакеты отбрасываются.',
       'Порт, вероятно, закрыт межсетевым экраном или не проброшен до сервера; если с ним всё в порядке — проверьте, запущена ли служба ПК.',
@@ -154,7 +163,7 @@ describe('what the manager reads: each alert explains itself from the evidence (
       'the direct path is closed while the name works',
       { ...healthy, http_ip: 'CONN_TIMEOUT', tcp: 'CONN_TIMEOUT' },
       {},
-      'KodeksDirectDown',
+      'KodeksTcpStatus',
       'direct_blocked',
       'По IP-адресу сервер не отвечает (соединение не устанавливается), хотя по доменному имени установка открывается.',
       'Проверьте межсетевой экран и проброс порта до сервера: прямой путь закрыт, а прокси, видимо, ходит к серверу другим путём.',
@@ -220,7 +229,7 @@ describe('one diagnosis per alert, never one pasted into all (issue 17.5)', () =
 
   it('the proxy alert has its own cause while the direct path fails too', () => {
     const d = diagnose(checks({ icmp: 'ok', http: 'CONN_REFUSED', http_ip: 'CONN_REFUSED' }));
-    expect(d.KodeksDirectDown?.rule).toBe('service_down');
+    expect(d.KodeksTcpStatus?.rule).toBe('service_down');
     expect(d.KodeksBehindProxyDown).toMatchObject({ alert: 'KodeksBehindProxyDown', rule: 'server_down' });
     expect(d.KodeksBehindProxyDown?.cause).toBe(
       'Установка не открывается по доменному адресу, потому что не отвечает сам сервер ПК: по IP-адресу соединение отклонено: порт закрыт.',
@@ -275,16 +284,16 @@ describe('diagnose, case by case', () => {
     [
       'direct path refused, the name works',
       { ...healthy, http_ip: 'CONN_REFUSED' },
-      'KodeksDirectDown',
+      'KodeksTcpStatus',
       'direct_refused_name_ok',
     ],
     [
       'direct silent, the proxy accepts and gets nothing',
       { http_ip: 'CONN_TIMEOUT', http: 'TIMEOUT' },
-      'KodeksDirectDown',
-      'direct_silent',
+      'KodeksTcpStatus',
+      'port_silent',
     ],
-    ['TLS broken by IP', { http_ip: 'TLS_ERROR' }, 'KodeksDirectDown', 'direct_protocol'],
+    ['TLS broken by IP', { http_ip: 'TLS_ERROR' }, 'KodeksHttp200Status', 'page_protocol'],
     [
       'HTTP by name fails, no IP configured',
       { http: 'CONN_REFUSED', dns: 'ok' },
@@ -365,7 +374,10 @@ describe('alertSignals', () => {
       healthy,
       {
         KodeksIcmp: 'ok',
-        KodeksDirectDown: 'ok',
+        KodeksTcpStatus: 'ok',
+        KodeksHttp200Status: 'ok',
+        KodeksMaintenance: 'ok',
+        KodeksNeedSupport: 'ok',
         KodeksDnsResolve: 'ok',
         KodeksBehindProxyDown: 'ok',
         KodeksTlsCertExpiring: 'ok',
@@ -375,7 +387,16 @@ describe('alertSignals', () => {
         KodeksAgentSilent: 'ok',
       },
     ],
-    ['tcp fails: direct down', { tcp: 'CONN_REFUSED', http_ip: 'ok' }, { KodeksDirectDown: 'fail' }],
+    [
+      'tcp refused while the page answers: the port alert only',
+      { tcp: 'CONN_REFUSED', http_ip: 'ok' },
+      {
+        KodeksTcpStatus: 'fail',
+        KodeksHttp200Status: 'ok',
+        KodeksMaintenance: 'ok',
+        KodeksNeedSupport: 'ok',
+      },
+    ],
     [
       'key missing: only the SensLock alert',
       { sysinfo: 'KEY_MISSING' },
@@ -440,5 +461,151 @@ describe('componentStatuses: the rows of the public page follow the evidence', (
       dns: 'ok',
       agent: 'unknown',
     });
+  });
+});
+
+describe('the PK’s own states and the licence manager (issue 12.5)', () => {
+  const signals: [string, Spec, Record<string, string>][] = [
+    [
+      '503 by IP and by name: maintenance mode, not a proxy or a page error',
+      { tcp: 'ok', http_ip: 'KODEKS_MAINTENANCE', http: 'KODEKS_MAINTENANCE' },
+      {
+        KodeksTcpStatus: 'ok',
+        KodeksHttp200Status: 'ok',
+        KodeksMaintenance: 'fail',
+        KodeksNeedSupport: 'ok',
+        KodeksBehindProxyDown: 'ok',
+      },
+    ],
+    [
+      '503 by name while the server answers by IP: the proxy',
+      { http_ip: 'ok', http: 'KODEKS_MAINTENANCE' },
+      {
+        KodeksTcpStatus: 'ok',
+        KodeksHttp200Status: 'ok',
+        KodeksMaintenance: 'ok',
+        KodeksNeedSupport: 'ok',
+        KodeksBehindProxyDown: 'fail',
+      },
+    ],
+    [
+      '503 with no ip: the name is the PK’s own address',
+      { http: 'KODEKS_MAINTENANCE' },
+      {
+        KodeksTcpStatus: 'ok',
+        KodeksHttp200Status: 'ok',
+        KodeksMaintenance: 'fail',
+        KodeksNeedSupport: 'ok',
+        KodeksBehindProxyDown: 'ok',
+      },
+    ],
+    [
+      '«Требуется обслуживание» by name',
+      { http_ip: 'ok', http: 'KODEKS_NEED_SUPPORT' },
+      {
+        KodeksTcpStatus: 'ok',
+        KodeksHttp200Status: 'ok',
+        KodeksMaintenance: 'ok',
+        KodeksNeedSupport: 'fail',
+        KodeksBehindProxyDown: 'ok',
+      },
+    ],
+    [
+      '500 by IP: the page, not the port',
+      { http_ip: 'HTTP_STATUS:500', http: 'HTTP_STATUS:500' },
+      {
+        KodeksTcpStatus: 'ok',
+        KodeksHttp200Status: 'fail',
+        KodeksMaintenance: 'ok',
+        KodeksNeedSupport: 'ok',
+        KodeksBehindProxyDown: 'fail',
+      },
+    ],
+    [
+      'refused: the port; the page cannot be judged',
+      { http_ip: 'CONN_REFUSED', http: 'CONN_REFUSED' },
+      {
+        KodeksTcpStatus: 'fail',
+        KodeksHttp200Status: 'unknown',
+        KodeksMaintenance: 'unknown',
+        KodeksNeedSupport: 'unknown',
+        KodeksBehindProxyDown: 'fail',
+      },
+    ],
+    [
+      'licence manager: the host answers ping, its port refuses',
+      { licman_icmp: 'ok', licman_tcp: 'CONN_REFUSED' },
+      { LicmanIcmp: 'ok', LicmanTcpStatus: 'fail' },
+    ],
+  ];
+  it.each(signals)('signals: %s', (_name, spec, expected) => {
+    expect(alertSignals(checks(spec))).toEqual(expected);
+  });
+
+  const golden: [string, Spec, AlertName, string, string][] = [
+    [
+      'maintenance mode',
+      { http_ip: 'KODEKS_MAINTENANCE', http: 'KODEKS_MAINTENANCE' },
+      'KodeksMaintenance',
+      'maintenance_mode',
+      'ПК в режиме технического обслуживания: сервер отвечает по IP-адресу кодом 503. Так бывает во время плановых работ — обновления, резервного копирования, перезапуска.',
+    ],
+    [
+      'a proxy answering 503 is the proxy, not maintenance',
+      { http_ip: 'ok', http: 'KODEKS_MAINTENANCE' },
+      'KodeksBehindProxyDown',
+      'proxy_down',
+      'Прокси или балансировщик не пропускает запросы: по IP-адресу сервер ПК отвечает, по доменному имени — нет (код 503 — сервис недоступен).',
+    ],
+    [
+      '«Требуется обслуживание» on the page',
+      { http: 'KODEKS_NEED_SUPPORT:Требуется обслуживание' },
+      'KodeksNeedSupport',
+      'need_support',
+      'ПК сообщает, что требуется обслуживание: на его странице служебное сообщение «Требуется обслуживание».',
+    ],
+    [
+      'licence manager port refused',
+      { licman_icmp: 'ok', licman_tcp: 'CONN_REFUSED' },
+      'LicmanTcpStatus',
+      'licman_refused',
+      'Сервер менеджера лицензий в сети, но сам менеджер лицензий не принимает соединения: порт закрыт (соединение отклонено).',
+    ],
+    [
+      'licence manager host silent',
+      { licman_icmp: 'ICMP_LOSS', licman_tcp: 'CONN_TIMEOUT' },
+      'LicmanIcmp',
+      'licman_host_down',
+      'Менеджер лицензий недоступен: его сервер не отвечает ни на ping, ни на соединения с портом.',
+    ],
+    [
+      'licence manager: ping closed, port open',
+      { licman_icmp: 'ICMP_LOSS', licman_tcp: 'ok' },
+      'LicmanIcmp',
+      'licman_icmp_blocked',
+      'Сервер менеджера лицензий не отвечает на ping, но в сети: вероятно, ping закрыт межсетевым экраном.',
+    ],
+  ];
+  it.each(golden)('what the manager reads: %s', (_name, spec, alert, rule, cause) => {
+    const d = diagnose(checks(spec))[alert];
+    expect(d).toMatchObject({ alert, rule });
+    expect(d?.cause).toBe(cause);
+  });
+
+  it('maintenance too long names the configured threshold; only the engine says it fails', () => {
+    const spec = checks({ http: 'KODEKS_MAINTENANCE' });
+    expect(diagnose(spec).KodeksMaintenanceToLong).toBeUndefined();
+    const d = diagnose(spec, { sustained: { KodeksMaintenanceToLong: 3 * 3_600_000 } });
+    expect(d.KodeksMaintenanceToLong?.cause).toBe(
+      'ПК в режиме технического обслуживания дольше 3 ч подряд: пользователи всё это время не могут работать.',
+    );
+    expect(d.KodeksMaintenance?.rule).toBe('maintenance_mode');
+  });
+
+  it('maintenance is a row of its own on the page, never «Сбой»', () => {
+    const r = componentStatuses(checks({ http_ip: 'KODEKS_MAINTENANCE', http: 'KODEKS_MAINTENANCE' }));
+    expect(r.network?.status).toBe('ok');
+    expect(r.access?.status).toBe('maintenance');
+    expect(componentStatuses(checks({ licman_tcp: 'CONN_REFUSED' })).license?.status).toBe('fail');
   });
 });

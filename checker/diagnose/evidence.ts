@@ -4,6 +4,7 @@
  * answer proves the port is open; an HTTP error code proves the web server runs; only silence (timeouts, no
  * route) leaves the host itself in doubt. The explanations in explain-*.ts are written over this view.
  */
+import type { AlertName } from '../alerts/names.ts';
 import type { CheckId, ProbeResult } from '../probes/types.ts';
 
 /** Results of one installation's checks in a run. */
@@ -13,6 +14,10 @@ export type Checks = Partial<Record<CheckId, ProbeResult>>;
 export interface InstallationFacts {
   /** The hosting's public title, when the installation runs at one. */
   hosting?: string;
+  /** The installation has a direct address (`ip`): tcp and http_ip go there, not to the name. */
+  ip?: boolean;
+  /** Duration alerts found failing by the engine, with the threshold they crossed (ms). */
+  sustained?: Partial<Record<AlertName, number>>;
 }
 
 /** What one check of a path (tcp, http, http_ip) saw, in the terms the explanations need. */
@@ -30,6 +35,10 @@ export type PathOutcome =
   | 'http_status'
   /** The web server answered, but the exchange failed (TLS handshake, redirect loop, oversized body …). */
   | 'protocol'
+  /** The PK answered 503: its maintenance mode. */
+  | 'maintenance'
+  /** The PK's page shows its «service required» message. */
+  | 'need_support'
   /** The name did not resolve. */
   | 'dns'
   /** The check could not be made from here (unknown) or failed for a reason of its own. */
@@ -59,6 +68,8 @@ export function outcomeOf(r: ProbeResult | undefined): PathOutcome | undefined {
   if (r.code === 'CONN_RESET') return 'reset';
   if (r.code === 'TIMEOUT') return 'no_answer';
   if (r.code === 'HTTP_STATUS') return 'http_status';
+  if (r.code === 'KODEKS_MAINTENANCE') return 'maintenance';
+  if (r.code === 'KODEKS_NEED_SUPPORT') return 'need_support';
   if (PROTOCOL.has(r.code)) return 'protocol';
   return 'unknown';
 }
@@ -71,7 +82,14 @@ const ANSWERED: ReadonlySet<PathOutcome> = new Set([
   'no_answer',
   'http_status',
   'protocol',
+  'maintenance',
+  'need_support',
 ]);
+
+/** Whether an outcome proves something at the address answered. */
+export function answered(o: PathOutcome | undefined): boolean {
+  return o !== undefined && ANSWERED.has(o);
+}
 
 /** One installation's checks as evidence. */
 export interface View extends InstallationFacts {
@@ -86,6 +104,10 @@ export interface View extends InstallationFacts {
   outcome(id: CheckId): PathOutcome | undefined;
   /** The HTTP status the check received, when it got one. */
   httpStatus(id: CheckId): number | undefined;
+  /** A text field of the check's operator evidence (e.g. the «service required» text the page showed). */
+  said(id: CheckId, key: string): string | undefined;
+  /** The check that asks the PK's own address for its main page: http_ip when there is an ip, else http. */
+  page?: CheckId;
   /** The checks of the direct path (by the ip: tcp and http_ip) that were made. */
   direct: CheckId[];
   /** The Russian explanation a check (sysinfo, metrics) gave for one alert it decides, when it gave one. */
@@ -110,10 +132,15 @@ export function view(checks: Checks, facts: InstallationFacts = {}): View {
       const s = get(id)?.evidence?.http_status;
       return typeof s === 'number' && s > 0 ? s : undefined;
     },
+    said: (id, key) => {
+      const v = get(id)?.evidence?.[key];
+      return typeof v === 'string' ? v : undefined;
+    },
     direct: (['http_ip', 'tcp'] as const).filter((id) => get(id) !== undefined),
     finding: (alert) =>
       [checks.sysinfo, checks.metrics].flatMap((r) => r?.findings ?? []).find((f) => f.alert === alert)
         ?.message,
+    ...(get('http_ip') ? { page: 'http_ip' as const } : get('http') ? { page: 'http' as const } : {}),
   };
 }
 
@@ -151,6 +178,29 @@ export function directFailure(v: View): { id: CheckId; outcome: PathOutcome } | 
     if (v.fails(id) && outcome) return { id, outcome };
   }
   return undefined;
+}
+
+/** The checks by ip speak of the server's own address (with no ip, tcp goes to the name). */
+export function byIp(v: View): boolean {
+  return v.ip ?? v.has('http_ip');
+}
+
+/**
+ * The first check that shows the PK's port not taking connections (tcp, else the page check), with its
+ * outcome: silent or refused.
+ */
+export function portFailure(v: View): { id: CheckId; outcome: 'silent' | 'refused' } | undefined {
+  for (const id of ['tcp', v.page] as const) {
+    if (!id || !v.fails(id)) continue;
+    const o = v.outcome(id);
+    if (o === 'silent' || o === 'refused') return { id, outcome: o };
+  }
+  return undefined;
+}
+
+/** How the page check reached the server, for a cause: «по IP-адресу» or «по доменному имени». */
+export function pageWay(v: View): string {
+  return v.page === 'http_ip' ? 'по IP-адресу' : 'по доменному имени';
 }
 
 /** «код 500 — внутренняя ошибка сервера»: an HTTP status with its meaning, for a manager. */

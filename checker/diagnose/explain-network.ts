@@ -6,10 +6,13 @@
  */
 import type { CheckId } from '../probes/types.ts';
 import {
+  byIp,
   directFailure,
   directWorks,
   hostSilent,
   type PathOutcome,
+  pageWay,
+  portFailure,
   serverAnswers,
   statusText,
   type View,
@@ -34,6 +37,10 @@ export function pathText(v: View, id: CheckId): string {
       return statusText(v.httpStatus(id));
     case 'dns':
       return 'имя не разрешается (DNS)';
+    case 'maintenance':
+      return statusText(503);
+    case 'need_support':
+      return `служебное сообщение «${v.said(id, 'need_support') ?? 'Требуется обслуживание'}»`;
     default:
       return lower(clause(v.message(id) ?? 'проверка не прошла'));
   }
@@ -67,7 +74,7 @@ const HOST_DOWN: Case = {
   say: (v) => {
     const tried: string[] = [];
     if (v.fails('icmp')) tried.push('на ping');
-    if (v.direct.length > 0) tried.push('по IP-адресу');
+    if (v.direct.length > 0) tried.push(byIp(v) ? 'по IP-адресу' : 'на соединения с портом ПК');
     if (v.has('http') && v.outcome('http') !== 'dns') tried.push('по доменному имени');
     return {
       cause: `Сервер или его сеть недоступны: ${neither(tried)}.`,
@@ -76,10 +83,13 @@ const HOST_DOWN: Case = {
   },
 };
 
-const directIs = (v: View, ...outcomes: PathOutcome[]) => {
-  const f = directFailure(v);
+const portIs = (v: View, ...outcomes: PathOutcome[]) => {
+  const f = portFailure(v);
   return f !== undefined && outcomes.includes(f.outcome);
 };
+
+const pageIs = (v: View, ...outcomes: PathOutcome[]) =>
+  v.page !== undefined && v.fails(v.page) && outcomes.includes(v.outcome(v.page) ?? 'unknown');
 
 /** KodeksIcmp: the server does not answer ping. */
 export const ICMP_CASES: Case[] = [
@@ -100,12 +110,12 @@ export const ICMP_CASES: Case[] = [
   },
 ];
 
-/** The server's own port and web server, checked straight at its ip (tcp, http_ip). */
-export const DIRECT_CASES: Case[] = [
+/** KodeksTcpStatus: the PK's port takes no connection (the tcp check, or the main page's connection). */
+export const TCP_CASES: Case[] = [
   HOST_DOWN,
   {
     id: 'direct_blocked',
-    when: (v) => directIs(v, 'silent') && v.oks('http'),
+    when: (v) => portIs(v, 'silent') && byIp(v) && v.oks('http'),
     say: () => ({
       cause:
         'По IP-адресу сервер не отвечает (соединение не устанавливается), хотя по доменному имени установка открывается.',
@@ -114,7 +124,7 @@ export const DIRECT_CASES: Case[] = [
   },
   {
     id: 'port_filtered',
-    when: (v) => directIs(v, 'silent') && v.oks('icmp'),
+    when: (v) => portIs(v, 'silent') && v.oks('icmp'),
     say: () => ({
       cause: 'Сервер отвечает на ping, но порт ПК не принимает соединения: ответа нет, пакеты отбрасываются.',
       hint: 'Порт, вероятно, закрыт межсетевым экраном или не проброшен до сервера; если с ним всё в порядке — проверьте, запущена ли служба ПК.',
@@ -122,7 +132,7 @@ export const DIRECT_CASES: Case[] = [
   },
   {
     id: 'direct_refused_name_ok',
-    when: (v) => directIs(v, 'refused') && v.oks('http'),
+    when: (v) => portIs(v, 'refused') && byIp(v) && v.oks('http'),
     say: () => ({
       cause:
         'По IP-адресу порт ПК закрыт (соединение отклонено), хотя по доменному имени установка открывается.',
@@ -131,57 +141,69 @@ export const DIRECT_CASES: Case[] = [
   },
   {
     id: 'service_down',
-    when: (v) => directIs(v, 'refused'),
+    when: (v) => portIs(v, 'refused'),
     say: (v) => ({
-      cause: `Сервер в сети, но служба ПК не принимает соединения: порт закрыт (соединение отклонено${v.fails('http') ? ' и по IP-адресу, и по доменному имени' : ''}).`,
+      cause: `Сервер в сети, но служба ПК не принимает соединения: порт закрыт (соединение отклонено${byIp(v) && v.fails('http') ? ' и по IP-адресу, и по доменному имени' : ''}).`,
       hint: serverHint(v, 'refused'),
     }),
   },
   {
-    id: 'server_error',
-    when: (v) => directIs(v, 'http_status'),
+    id: 'port_silent',
+    when: (v) => portIs(v, 'silent'),
+    say: (v) => ({
+      cause: `Порт ПК не принимает соединения: ответа нет${byIp(v) && v.fails('http') ? `; по доменному имени — ${pathText(v, 'http')}` : ''}.`,
+      hint: serverHint(v, 'silent'),
+    }),
+  },
+  {
+    id: 'port_failed',
+    when: () => true,
     say: (v) => {
-      const status = v.httpStatus(directFailure(v)!.id);
+      const f = portFailure(v);
       return {
-        cause: `Веб-сервер ПК отвечает по IP-адресу, но с ошибкой: ${statusText(status)}.`,
+        cause: `Порт ПК не принимает соединения${f ? `: ${pathText(v, f.id)}` : ''}.`,
+        hint: serverHint(v, 'unknown'),
+      };
+    },
+  },
+];
+
+/** KodeksHttp200Status: the PK's main page answers, but not with 200 (or never finishes answering). */
+export const HTTP200_CASES: Case[] = [
+  {
+    id: 'server_error',
+    when: (v) => pageIs(v, 'http_status'),
+    say: (v) => {
+      const status = v.httpStatus(v.page!);
+      return {
+        cause: `Веб-сервер ПК отвечает ${pageWay(v)}, но с ошибкой: ${statusText(status)}.`,
         hint: serverHint(v, 'http_status', status),
       };
     },
   },
   {
     id: 'no_http_answer',
-    when: (v) => directIs(v, 'no_answer'),
+    when: (v) => pageIs(v, 'no_answer'),
     say: (v) => ({
       cause: 'Порт ПК открыт, но веб-сервер не отвечает на запросы: соединение устанавливается, ответа нет.',
       hint: serverHint(v, 'no_answer'),
     }),
   },
   {
-    id: 'direct_silent',
-    when: (v) => directIs(v, 'silent'),
+    id: 'page_protocol',
+    when: (v) => pageIs(v, 'reset', 'protocol'),
     say: (v) => ({
-      cause: `Сервер ПК не отвечает на соединения по IP-адресу${v.fails('http') ? `; по доменному имени — ${pathText(v, 'http')}` : ''}.`,
-      hint: serverHint(v, 'silent'),
-    }),
-  },
-  {
-    id: 'direct_protocol',
-    when: (v) => directIs(v, 'reset', 'protocol'),
-    say: (v) => ({
-      cause: `По IP-адресу веб-сервер ПК принимает соединение, но обмен не удаётся: ${pathText(v, directFailure(v)!.id)}.`,
+      cause: `Веб-сервер ПК принимает соединение ${pageWay(v)}, но обмен не удаётся: ${pathText(v, v.page!)}.`,
       hint: serverHint(v, 'protocol'),
     }),
   },
   {
-    id: 'direct_failed',
+    id: 'page_failed',
     when: () => true,
-    say: (v) => {
-      const f = directFailure(v);
-      return {
-        cause: `Проверка сервера ПК по IP-адресу не проходит${f ? `: ${pathText(v, f.id)}` : ''}.`,
-        hint: serverHint(v, 'unknown'),
-      };
-    },
+    say: (v) => ({
+      cause: `Главная страница ПК не отвечает кодом 200${v.page ? `: ${pathText(v, v.page)}` : ''}.`,
+      hint: serverHint(v, 'unknown'),
+    }),
   },
 ];
 

@@ -2,6 +2,7 @@ import type { AlertName } from '../alerts/names.ts';
 import type { Diagnosis } from '../status/schema.ts';
 import { type Checks, type InstallationFacts, view } from './evidence.ts';
 import type { Case } from './explain.ts';
+import { MAINTENANCE_CASES, MAINTENANCE_TOO_LONG_CASES, NEED_SUPPORT_CASES } from './explain-kodeks.ts';
 import {
   AGENT_CASES,
   FINDING_CASES,
@@ -9,7 +10,8 @@ import {
   XML_KEY_CASES,
   XML_STATUS_CASES,
 } from './explain-licence.ts';
-import { DIRECT_CASES, DNS_CASES, ICMP_CASES, PROXY_CASES } from './explain-network.ts';
+import { LICMAN_ICMP_CASES, LICMAN_TCP_CASES } from './explain-licman.ts';
+import { DNS_CASES, HTTP200_CASES, ICMP_CASES, PROXY_CASES, TCP_CASES } from './explain-network.ts';
 import { TLS_CASES } from './explain-tls.ts';
 import { alertSignals } from './signals.ts';
 
@@ -28,7 +30,13 @@ export {
  */
 export const EXPLANATIONS: Partial<Record<string, readonly Case[]>> = {
   KodeksIcmp: ICMP_CASES,
-  KodeksDirectDown: DIRECT_CASES,
+  KodeksTcpStatus: TCP_CASES,
+  KodeksHttp200Status: HTTP200_CASES,
+  KodeksMaintenance: MAINTENANCE_CASES,
+  KodeksMaintenanceToLong: MAINTENANCE_TOO_LONG_CASES,
+  KodeksNeedSupport: NEED_SUPPORT_CASES,
+  LicmanIcmp: LICMAN_ICMP_CASES,
+  LicmanTcpStatus: LICMAN_TCP_CASES,
   KodeksDnsResolve: DNS_CASES,
   KodeksBehindProxyDown: PROXY_CASES,
   KodeksTlsCertExpiring: TLS_CASES,
@@ -59,9 +67,12 @@ export function diagnose(
   facts: InstallationFacts = {},
 ): Partial<Record<AlertName, Diagnosis>> {
   const out: Partial<Record<AlertName, Diagnosis>> = {};
-  const signals = alertSignals(checks);
-  for (const [alert, signal] of Object.entries(signals) as [AlertName, string][]) {
-    if (signal !== 'fail') continue;
+  const failing = Object.entries(alertSignals(checks))
+    .filter(([, signal]) => signal === 'fail')
+    .map(([alert]) => alert as AlertName);
+  // Duration alerts fail by the engine's clock, not by a check; it says which.
+  failing.push(...(Object.keys(facts.sustained ?? {}) as AlertName[]));
+  for (const alert of failing) {
     const d = explain(alert, checks, facts);
     if (d) out[alert] = d;
   }

@@ -1,7 +1,7 @@
 import { type AlertName, type Component, isAlertName } from '../alerts/names.ts';
 import type { CheckId, ProbeResult, ProbeStatus } from '../probes/types.ts';
 import type { InstallationResults } from '../probing/types.ts';
-import { outcomeOf } from './evidence.ts';
+import { answered, outcomeOf, type PathOutcome } from './evidence.ts';
 
 type Checks = InstallationResults['checks'];
 type Signal = 'fail' | 'ok' | 'unknown';
@@ -21,20 +21,44 @@ export const CHECK_COMPONENT: Record<CheckId, Component> = {
   sysinfo: 'license',
   metrics: 'access',
   agent: 'agent',
+  licman_icmp: 'license',
+  licman_tcp: 'license',
 };
 
 /**
  * What each alert sees in one installation's results: fail raises it, ok clears it, unknown (could not be
  * observed) does neither. Alerts whose checks are not configured are absent.
+ *
+ * The PK's own address is asked for its main page by `http_ip` when the installation has an ip, else by
+ * `http`: that page says whether the port takes connections (KodeksTcpStatus, with the tcp check), whether
+ * the page answers 200 (KodeksHttp200Status), whether the PK is in maintenance mode (KodeksMaintenance, 503)
+ * or asks for service (KodeksNeedSupport). KodeksBehindProxyDown is the users' path by name: it fails unless
+ * the name works, or the name shows a state of the PK itself that its own alert already reports.
  */
 export function alertSignals(checks: Checks): Partial<Record<AlertName, Signal>> {
   const out: Partial<Record<AlertName, Signal>> = {};
   const { icmp, tcp, http, http_ip: httpIp, dns, tls, sysinfo, metrics, agent } = checks;
+  const page = httpIp ?? http;
+  const pageSays = outcomeOf(page);
   if (icmp) out.KodeksIcmp = icmp.status;
-  const direct = [httpIp, tcp].filter((r): r is ProbeResult => r !== undefined);
-  if (direct.length > 0) out.KodeksDirectDown = worst(direct.map((r) => r.status));
+  const port = [tcp ? portOf(outcomeOf(tcp)) : undefined, page ? portOf(pageSays) : undefined].filter(
+    (x): x is Signal => x !== undefined,
+  );
+  if (port.length > 0) out.KodeksTcpStatus = worst(port);
+  if (page) {
+    out.KodeksHttp200Status = pageSays ? HTTP200[pageSays] : 'unknown';
+    out.KodeksMaintenance = pageSays === 'maintenance' ? 'fail' : gotPage(pageSays) ? 'ok' : 'unknown';
+    const both = [outcomeOf(httpIp), outcomeOf(http)].filter((o): o is PathOutcome => o !== undefined);
+    out.KodeksNeedSupport = both.includes('need_support') ? 'fail' : both.some(gotPage) ? 'ok' : 'unknown';
+  }
   if (dns) out.KodeksDnsResolve = dns.status;
-  if (http) out.KodeksBehindProxyDown = http.status;
+  if (http) {
+    const byName = outcomeOf(http);
+    // The name shows the PK's own state (maintenance, «service required»): that alert says it, not this one.
+    const ownState =
+      byName === 'need_support' || (byName === 'maintenance' && out.KodeksMaintenance === 'fail');
+    out.KodeksBehindProxyDown = ownState ? 'ok' : http.status;
+  }
   // A certificate that could not be fetched (no connection, no name) is not known to be bad.
   if (tls) out.KodeksTlsCertExpiring = tls.status === 'fail' && !isTlsVerdict(tls) ? 'unknown' : tls.status;
   // The sysinfo and metrics checks decide their alerts themselves (checker/sysinfo/judge.ts, probes/metrics.ts);
@@ -73,12 +97,41 @@ export function alertSignals(checks: Checks): Partial<Record<AlertName, Signal>>
           ? 'ok'
           : 'unknown';
   }
+  if (checks.licman_icmp) out.LicmanIcmp = checks.licman_icmp.status;
+  if (checks.licman_tcp) out.LicmanTcpStatus = checks.licman_tcp.status;
   return out;
 }
 
+/** Whether an HTTP answer came back (a page the PK's state can be read from). */
+function gotPage(o: PathOutcome | undefined): boolean {
+  return o === 'ok' || o === 'http_status' || o === 'maintenance' || o === 'need_support';
+}
+
+/** Whether a check shows the port taking connections: silence or a refusal says no, any answer says yes. */
+function portOf(o: PathOutcome | undefined): Signal {
+  if (o === 'silent' || o === 'refused') return 'fail';
+  return answered(o) ? 'ok' : 'unknown';
+}
+
+/** KodeksHttp200Status by what the main page showed: only an answer that is not the PK's own state fails. */
+const HTTP200: Record<PathOutcome, Signal> = {
+  ok: 'ok',
+  http_status: 'fail',
+  no_answer: 'fail',
+  reset: 'fail',
+  protocol: 'fail',
+  maintenance: 'ok',
+  need_support: 'ok',
+  silent: 'unknown',
+  refused: 'unknown',
+  dns: 'unknown',
+  unknown: 'unknown',
+};
+
 /** One status-page row as a check sees it. */
 export interface ComponentReading {
-  status: Signal;
+  /** maintenance: the PK reports its maintenance mode (shown as maintenance, never as a failure). */
+  status: Signal | 'maintenance';
   /** Russian, public: what the row says (never addresses). */
   message: string;
 }
@@ -90,9 +143,12 @@ export interface ComponentReading {
  */
 export function checkComponents(id: CheckId, r: ProbeResult): [Component, ComponentReading][] {
   const own = CHECK_COMPONENT[id];
-  const as = (status: Signal): [Component, ComponentReading][] => [[own, { status, message: r.message }]];
+  const as = (status: ComponentReading['status']): [Component, ComponentReading][] => [
+    [own, { status, message: r.message }],
+  ];
   if (r.status !== 'fail') return as(r.status);
   const outcome = outcomeOf(r);
+  const service: ComponentReading['status'] = outcome === 'maintenance' ? 'maintenance' : 'fail';
   switch (id) {
     case 'tcp':
     case 'http_ip':
@@ -100,8 +156,10 @@ export function checkComponents(id: CheckId, r: ProbeResult): [Component, Compon
       if (outcome === 'silent' || outcome === 'unknown') return as('fail');
       return [
         ['network', { status: 'ok', message: 'Сервер доступен по сети.' }],
-        ['access', { status: 'fail', message: r.message }],
+        ['access', { status: service, message: r.message }],
       ];
+    case 'http':
+      return as(service);
     case 'tls':
       return as(isTlsVerdict(r) ? 'fail' : 'unknown');
     case 'sysinfo':
@@ -132,8 +190,8 @@ function isTlsVerdict(r: ProbeResult): boolean {
   return r.code.startsWith('TLS_');
 }
 
-function rank(s: Signal): number {
-  return s === 'fail' ? 2 : s === 'ok' ? 1 : 0;
+function rank(s: ComponentReading['status']): number {
+  return s === 'fail' ? 3 : s === 'maintenance' ? 2 : s === 'ok' ? 1 : 0;
 }
 
 function worst(statuses: ProbeStatus[]): Signal {

@@ -90,6 +90,8 @@ export interface Notice {
   alert?: AlertFacts;
   /** A hosting-wide message (the grouped one and its follow-ups). */
   hosting?: { title: string; support?: string };
+  /** A mass («…Count») message: many installations with the same alert in one run, whatever their hosting. */
+  mass?: { hostings: { title: string; count: number }[] };
   /** The installations it is about: one, or several for a hosting-wide message. */
   installations: InstallationFacts[];
   cause?: CauseFacts;
@@ -161,6 +163,8 @@ export interface AlertInput {
   diagnosis?: Diagnosis;
   /** Set for a hosting-wide message: the hosting's id. */
   hosting?: string;
+  /** Set for a mass message (`alert` is then the «…Count» alert). */
+  mass?: boolean;
   targets: Target[];
 }
 
@@ -177,9 +181,10 @@ export function alertNotice(input: AlertInput, audience: Audience, ctx: RenderCo
   const site = siteUrl(ctx.config);
   const entry = ctx.catalog.get(input.alert);
   const hosting = input.hosting !== undefined ? hostingFacts(ctx.config, input.hosting, audience) : undefined;
-  // A single-installation message links the client's page; a hosting-wide one only in a client's own chat.
+  const mass = input.mass ? massFacts(ctx.config, input.targets) : undefined;
+  // A single-installation message links the client's page; a wide one only in a client's own chat.
   const client =
-    hosting === undefined || audience !== 'team'
+    (hosting === undefined && mass === undefined) || audience !== 'team'
       ? findClient(ctx.config, input.targets[0]?.client ?? '')
       : undefined;
   const first = findClient(ctx.config, input.targets[0]?.client ?? '');
@@ -194,8 +199,9 @@ export function alertNotice(input: AlertInput, audience: Audience, ctx: RenderCo
   return {
     kind: input.kind,
     audience,
-    alert: alertFacts(input.alert, input.importance, entry, audience, hosting ? 300 : 400),
+    alert: alertFacts(input.alert, input.importance, entry, audience, hosting || mass ? 300 : 400),
     ...(hosting ? { hosting } : {}),
+    ...(mass ? { mass } : {}),
     installations: input.targets.map((t) => installationFacts(ctx.config, t, audience)),
     ...(cause ? { cause } : {}),
     links: {
@@ -246,6 +252,19 @@ export function runbookUrl(site: string, alert: string): string {
 /** SMART's priority from the runbook's front matter (К1 when the runbook has none). */
 export function priorityOf(entry: AlertEntry | undefined): number {
   return entry?.priority ?? 1;
+}
+
+/** How many of a mass message's installations are at each hosting (most first). */
+function massFacts(config: Config, targets: Target[]): NonNullable<Notice['mass']> {
+  const counts = new Map<string, number>();
+  for (const t of targets) {
+    const id = findClient(config, t.client)?.installations.find((i) => i.id === t.installation)?.hosting;
+    if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  const hostings = [...counts]
+    .map(([id, count]) => ({ title: config.hostings[id]?.title ?? id, count }))
+    .sort((a, b) => b.count - a.count || a.title.localeCompare(b.title, 'ru'));
+  return { hostings };
 }
 
 function hostingFacts(config: Config, id: string, audience: Audience): Notice['hosting'] {

@@ -38,9 +38,10 @@ export function messageIdFor(id: string, from: string): string {
 
 function who(n: Notice): string {
   const clients = [...new Set(n.installations.map((i) => i.client))];
-  if (n.hosting) {
+  if (n.hosting || n.mass) {
     const count = n.installations.length;
-    return `${n.hosting.title}, ${count} ${plural(count, 'установка', 'установки', 'установок')}`;
+    const many = `${count} ${plural(count, 'установка', 'установки', 'установок')}`;
+    return n.hosting ? `${n.hosting.title}, ${many}` : many;
   }
   return clients[0] ?? '';
 }

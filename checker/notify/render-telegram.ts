@@ -28,7 +28,7 @@ export function importanceSign(importance: Importance): string {
 export function telegramText(n: Notice, limit = LIMIT): string {
   if (n.operator) return operatorText(n, limit);
   if (n.summary) return summaryText(n, limit);
-  if (n.hosting) {
+  if (n.hosting || n.mass) {
     if (n.kind === 'reminder') return groupedReminderText(n, limit);
     if (n.kind === 'resolved') return groupedResolvedText(n, limit);
     return groupedText(n, limit);
@@ -66,6 +66,18 @@ function summary(n: Notice): string | undefined {
 
 function clock(iso: string, n: Notice): string {
   return formatClock(new Date(iso), n.timeZone, n.now);
+}
+
+/** «Техэксперт.Облако: » before the title of a hosting-wide message; a mass message's title says it all. */
+function wide(n: Notice): string {
+  return n.hosting ? `${escapeHtml(n.hosting.title)}: ` : '';
+}
+
+/** «Из них на хостингах: Техэксперт.Облако — 12» for a mass message (team only). */
+function hostingsLine(n: Notice): string[] {
+  const h = n.mass?.hostings ?? [];
+  if (n.audience !== 'team' || h.length === 0) return [];
+  return [`🏢 Из них на хостингах: ${h.map((x) => `${escapeHtml(x.title)} — ${x.count}`).join(', ')}`];
 }
 
 function who(i: InstallationFacts): string {
@@ -214,21 +226,20 @@ function supportLink(support: string): string {
     : escapeHtml(support);
 }
 
-/** One message for several installations of a hosting that failed together (case 2). */
+/** One message for several installations that failed together: at one hosting (case 2), or a mass one. */
 function groupedText(n: Notice, limit: number): string {
   const items = n.installations;
-  const hosting = n.hosting!;
   const clients = new Set(items.map((i) => i.client)).size;
   const first = sinceFirst(items, n.now.toISOString());
   const head = [
-    `${sign(n)} <b>${escapeHtml(hosting.title)}: ${title(n)}</b>`,
+    `${sign(n)} <b>${wide(n)}${title(n)}</b>`,
     `Затронуто установок: ${items.length}${clients > 1 ? ` (клиентов: ${clients})` : ''}`,
     summary(n),
   ].filter(Boolean) as string[];
   const tail = [`🕒 С ${clock(first, n)} · ${escapeHtml(n.alert!.name)}`];
   if (n.audience === 'team') {
-    if (hosting.support) tail.push(`🏢 Поддержка хостинга: ${supportLink(hosting.support)}`);
-    tail.push(...managersLine(items));
+    if (n.hosting?.support) tail.push(`🏢 Поддержка хостинга: ${supportLink(n.hosting.support)}`);
+    tail.push(...hostingsLine(n), ...managersLine(items));
   }
   const fixed = [head, causeLines(n), excerptLines(n, 300)];
   const fixedText = join([...fixed, tail], limit);
@@ -248,7 +259,7 @@ function groupedReminderText(n: Notice, limit: number): string {
   const first = sinceFirst(items, n.at);
   const long = formatDuration(Date.parse(n.at) - Date.parse(first));
   const head = [
-    `🔁 ${sign(n)} <b>Всё ещё: ${escapeHtml(n.hosting!.title)}: ${title(n)}</b>`,
+    `🔁 ${sign(n)} <b>Всё ещё: ${wide(n)}${title(n)}</b>`,
     `Затронуто установок: ${items.length}`,
   ];
   const lines = [`🕒 Длится ${long} (с ${clock(first, n)})`];
@@ -264,10 +275,7 @@ function groupedReminderText(n: Notice, limit: number): string {
 /** Several installations of a hosting recovered in one run: one reply to the grouped message. */
 function groupedResolvedText(n: Notice, limit: number): string {
   const items = n.installations;
-  const head = [
-    `✅ <b>Восстановлено: ${escapeHtml(n.hosting!.title)}: ${title(n)}</b>`,
-    `Восстановлено установок: ${items.length}`,
-  ];
+  const head = [`✅ <b>Восстановлено: ${wide(n)}${title(n)}</b>`, `Восстановлено установок: ${items.length}`];
   const list = fittedList(
     byClient(items).map(
       (i) =>

@@ -155,6 +155,7 @@ function planEvent(ev: AlertEvent, ctx: RenderContext): Planned[] {
     return [{ id, kind: 'operator', createdAt: ev.at, route, notice: operatorNotice(ev, ctx) }];
   }
   if (ev.kind === 'grouped') return planGrouped(ev, ctx);
+  if (ev.kind === 'count') return planMass(ev, ctx);
   const client = findClient(ctx.config, ev.client);
   const input: AlertInput = {
     kind: ev.kind,
@@ -204,11 +205,12 @@ function planEvent(ev: AlertEvent, ctx: RenderContext): Planned[] {
 }
 
 function firingId(
-  ev: { incident: string; group?: string; client: string },
+  ev: { incident: string; group?: string; client: string; mass?: string },
   audience: Audience,
   route: Route,
 ): string {
-  return ev.group
+  // Outside the team, a mass incident was announced by the installation's own firing message.
+  return ev.group && !(ev.mass && audience !== 'team')
     ? outboxId(ev.group, 'grouped', audience, route, audience !== 'team' ? ev.client : undefined)
     : outboxId(ev.incident, 'firing', audience, route);
 }
@@ -286,9 +288,59 @@ function planGrouped(ev: Extract<AlertEvent, { kind: 'grouped' }>, ctx: RenderCo
   });
 }
 
+/**
+ * A mass («…Count») event: one message per team chat involved, whatever the hostings. A client's own chat
+ * is not told about other clients: it gets the single alert's message for each of its installations, as it
+ * would have without the mass message.
+ */
+function planMass(ev: Extract<AlertEvent, { kind: 'count' }>, ctx: RenderContext): Planned[] {
+  const team = byChat(ev.items, ctx, ev.alert, true).map(({ audience, route, items }) => {
+    const input: AlertInput = {
+      kind: 'grouped',
+      alert: ev.alert,
+      importance: ev.importance,
+      at: ev.at,
+      mass: true,
+      ...(ev.diagnosis ? { diagnosis: ev.diagnosis } : {}),
+      targets: items.map((it) => ({ client: it.client, installation: it.installation, since: it.since })),
+    };
+    const id = outboxId(ev.group, 'grouped', audience, route);
+    const silent =
+      !('email' in route) &&
+      silentAt(
+        ctx,
+        items.map((i) => i.client),
+        ev.importance,
+        ev.at,
+      );
+    return {
+      id,
+      kind: 'grouped',
+      createdAt: ev.at,
+      route,
+      notice: alertNotice(input, audience, ctx),
+      ...(silent ? { silent } : {}),
+    } as Planned;
+  });
+  const own = ev.items.flatMap((it) =>
+    planEvent(
+      {
+        kind: 'firing',
+        ...it,
+        alert: ev.of,
+        importance: ctx.catalog.get(ev.of)?.importance ?? ev.importance,
+        at: ev.at,
+      },
+      ctx,
+    ).filter((p) => p.notice.audience !== 'team'),
+  );
+  return [...team, ...own];
+}
+
 /** One reminder or recovery message per chat for installations of one grouped incident. */
 function planHostingFollowUp(events: FollowUp[], ctx: RenderContext): Planned[] {
   const first = events[0]!;
+  if (first.mass) return planMassFollowUp(events, first.mass, ctx);
   const group = first.group!;
   const hosting =
     first.hosting ??
@@ -344,4 +396,60 @@ function planHostingFollowUp(events: FollowUp[], ctx: RenderContext): Planned[] 
       };
     },
   );
+}
+
+/**
+ * Reminders or recoveries of a mass incident that come together: one message per team chat, replying to
+ * the mass message; clients' own chats get theirs one by one, as their firing messages were.
+ */
+function planMassFollowUp(events: FollowUp[], mass: AlertInput['alert'], ctx: RenderContext): Planned[] {
+  const first = events[0]!;
+  const group = first.group!;
+  const team = byChat(events, ctx, mass, true).map(({ audience, route, items }) => {
+    const input: AlertInput = {
+      kind: first.kind,
+      alert: mass,
+      importance: ctx.catalog.get(mass)?.importance ?? first.importance,
+      at: first.at,
+      mass: true,
+      ...(first.kind === 'reminder' && first.diagnosis ? { diagnosis: first.diagnosis } : {}),
+      targets: items.map((e) => ({
+        client: e.client,
+        installation: e.installation,
+        since: e.since,
+        ...(e.kind === 'resolved' ? { at: e.at, durationMs: e.durationMs } : {}),
+      })),
+    };
+    const notice = alertNotice(input, audience, ctx);
+    const silent =
+      !('email' in route) &&
+      silentAt(
+        ctx,
+        items.map((i) => i.client),
+        first.importance,
+        first.at,
+      );
+    const quiet = silent ? { silent } : {};
+    return first.kind === 'reminder'
+      ? ({
+          id: outboxId(group, 'reminder', audience, route, first.at),
+          kind: 'reminder',
+          createdAt: first.at,
+          route,
+          notice,
+          ...('email' in route ? { replyTo: outboxId(group, 'grouped', audience, route) } : {}),
+          ...quiet,
+        } as Planned)
+      : ({
+          id: outboxId(group, 'resolved', audience, route),
+          kind: 'resolved',
+          createdAt: first.at,
+          route,
+          notice,
+          replyTo: outboxId(group, 'grouped', audience, route),
+          ...quiet,
+        } as Planned);
+  });
+  const own = events.flatMap((ev) => planEvent(ev, ctx).filter((p) => p.notice.audience !== 'team'));
+  return [...team, ...own];
 }

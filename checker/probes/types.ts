@@ -4,7 +4,17 @@
  */
 
 /** Every probe kind the checker knows; the registry in `registry.ts` must have one entry per name. */
-export const PROBE_TYPES = ['icmp', 'tcp', 'http', 'dns', 'tls', 'sysinfo', 'metrics', 'agent', 'licman'] as const;
+export const PROBE_TYPES = [
+  'icmp',
+  'tcp',
+  'http',
+  'dns',
+  'tls',
+  'sysinfo',
+  'metrics',
+  'agent',
+  'licman',
+] as const;
 export type ProbeType = (typeof PROBE_TYPES)[number];
 
 /**

@@ -25,11 +25,14 @@ export interface Window {
   end: number;
 }
 
-/** Cuts [start, end) by maintenance windows: the parts inside become maintenance, the rest keep `kind`. */
+/**
+ * Cuts [start, end) by maintenance windows: the parts inside become maintenance, the rest keep `kind`
+ * (which may itself be maintenance: the PK's own maintenance mode).
+ */
 export function segmentInterval(
   start: number,
   end: number,
-  kind: Exclude<IntervalKind, 'maintenance'>,
+  kind: IntervalKind,
   components: readonly Component[],
   windows: readonly Window[],
 ): Segment[] {
@@ -47,7 +50,12 @@ export function segmentInterval(
     const inside = windows.some((w) => w.start <= s && e <= w.end);
     const seg: Segment = inside
       ? { start: s, end: e, kind: 'maintenance', components: [] }
-      : { start: s, end: e, kind, components: kind === 'no_data' ? [] : components };
+      : {
+          start: s,
+          end: e,
+          kind,
+          components: kind === 'no_data' || kind === 'maintenance' ? [] : components,
+        };
     const last = out[out.length - 1];
     if (last && last.kind === seg.kind && last.end === s && same(last.components, seg.components))
       last.end = e;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseStatusFile, StatusFileError, serialize } from './format.ts';
-import { heartbeatSchema, incidentMonthSchema, outboxSchema } from './schema.ts';
+import { clientStateSchema, heartbeatSchema, incidentMonthSchema, outboxSchema } from './schema.ts';
 
 describe('status files', () => {
   it('serializes with sorted keys at every level, whatever the insertion order', () => {
@@ -81,5 +81,60 @@ describe('status files', () => {
     const read = parseStatusFile('incidents/2026-10.json', text, incidentMonthSchema);
     expect(read.incidents.map((i) => i.importance)).toEqual(['critical', 'info', 'info', 'critical']);
     expect(read.incidents.some((i) => 'severity' in i)).toBe(false);
+  });
+
+  it('reads the retired KodeksDirectDown as KodeksTcpStatus, in states and in incidents', () => {
+    const firing = {
+      state: 'firing',
+      fails: 4,
+      oks: 0,
+      since: '2026-10-01T06:00:00.000Z',
+      suppressed: false,
+    };
+    const state = serialize({
+      schema: 1,
+      client: 'acme',
+      updated_at: '2026-10-01T06:20:00.000Z',
+      installations: {
+        main: {
+          overall: 'major_outage',
+          checked_at: '2026-10-01T06:20:00.000Z',
+          components: { network: { status: 'fail', since: '2026-10-01T06:00:00.000Z', message: 'Сбой' } },
+          checks: {},
+          alerts: {
+            KodeksDirectDown: { ...firing, incident: '2026-10-01T06:00Z-acme-main-KodeksDirectDown' },
+          },
+          diagnosis: {
+            rule: 'service_down',
+            alert: 'KodeksDirectDown',
+            cause: 'Старая причина',
+            hint: 'Подсказка',
+          },
+        },
+      },
+    });
+    const read = parseStatusFile('state/acme.json', state, clientStateSchema).installations.main!;
+    expect(Object.keys(read.alerts)).toEqual(['KodeksTcpStatus']);
+    expect(read.alerts.KodeksTcpStatus?.incident).toBe('2026-10-01T06:00Z-acme-main-KodeksDirectDown');
+    // The installation-wide diagnosis of before is dropped: each alert carries its own now.
+    expect('diagnosis' in read).toBe(false);
+    const incidents = serialize({
+      schema: 1,
+      month: '2026-10',
+      incidents: [
+        {
+          id: '2026-10-01T06:00Z-acme-main-KodeksDirectDown',
+          client: 'acme',
+          installation: 'main',
+          alert: 'KodeksDirectDown',
+          importance: 'critical',
+          started_at: '2026-10-01T06:00:00.000Z',
+          client_visible: true,
+          diagnosis: { rule: 'service_down', alert: 'KodeksDirectDown', cause: 'Причина', hint: 'Подсказка' },
+        },
+      ],
+    });
+    const [inc] = parseStatusFile('incidents/2026-10.json', incidents, incidentMonthSchema).incidents;
+    expect(inc).toMatchObject({ alert: 'KodeksTcpStatus', diagnosis: { alert: 'KodeksTcpStatus' } });
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALERT_NAMES, COMPONENTS, IMPORTANCES } from '../alerts/names.ts';
+import { ALERT_NAMES, COMPONENTS, IMPORTANCES, RETIRED_ALERTS } from '../alerts/names.ts';
 import { CHECK_IDS, RETIRED_CHECK_IDS } from '../probes/types.ts';
 import { sysinfoFactsSchema } from './sysinfo.ts';
 
@@ -13,7 +13,26 @@ export const STATUS_SCHEMA_VERSION = 1;
 
 const version = z.literal(STATUS_SCHEMA_VERSION);
 const iso = z.iso.datetime({ offset: true });
-const alertName = z.enum(ALERT_NAMES);
+/** An alert name; one the checker retired is read as the alert that took over (RETIRED_ALERTS). */
+const alertName = z.preprocess(
+  (v) => (typeof v === 'string' && Object.hasOwn(RETIRED_ALERTS, v) ? RETIRED_ALERTS[v] : v),
+  z.enum(ALERT_NAMES),
+);
+
+/** Renames the keys of an alert-keyed record that name retired alerts (the newer entry wins). */
+function renamedAlertKeys(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (!Object.hasOwn(RETIRED_ALERTS, k)) out[k] = x;
+  for (const [k, x] of Object.entries(v)) {
+    const to = RETIRED_ALERTS[k];
+    if (to !== undefined && !(to in out)) out[to] = x;
+  }
+  return out;
+}
+
+/** A component row's status: maintenance when the PK reports its maintenance mode (never a failure). */
+export const COMPONENT_STATUSES = ['ok', 'fail', 'unknown', 'maintenance'] as const;
 
 /** Overall state of an installation or client, in Statuspage's vocabulary plus "no data". */
 export const OVERALL_STATES = [
@@ -95,7 +114,7 @@ export const installationStateSchema = z.object({
   /** Per component (network, access, dns, tls, license, agent): worst status of its checks. */
   components: z.partialRecord(
     z.enum(COMPONENTS),
-    z.object({ status: z.enum(['ok', 'fail', 'unknown']), since: iso, message: z.string() }),
+    z.object({ status: z.enum(COMPONENT_STATUSES), since: iso, message: z.string() }),
   ),
   /** Last result per check. */
   checks: z.preprocess(
@@ -103,7 +122,7 @@ export const installationStateSchema = z.object({
     z.partialRecord(z.enum(CHECK_IDS), checkStateSchema),
   ),
   /** Alert state machines (each with its own probable cause). */
-  alerts: z.partialRecord(alertName, alertStateSchema),
+  alerts: z.preprocess(renamedAlertKeys, z.partialRecord(z.enum(ALERT_NAMES), alertStateSchema)),
 });
 
 /** state/<client>.json: current component and alert states of one client's installations. */
@@ -215,6 +234,8 @@ export const incidentSchema = z.preprocess(
     hosting: z.string().optional(),
     /** Id shared by incidents that were announced in one grouped message. */
     group: z.string().optional(),
+    /** The mass («…Count») alert whose one message announced this incident with the others of its group. */
+    mass: alertName.optional(),
     /** This alert's probable cause: the latest one while the incident was open. */
     diagnosis: diagnosisSchema.optional(),
     /** Whether the alert may be shown on the client's status page. */

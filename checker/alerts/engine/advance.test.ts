@@ -160,7 +160,7 @@ describe('alert engine sequences', () => {
         events: ['firing KodeksIcmp acme/main'],
         alerts: {
           [`${A} KodeksIcmp`]: 'firing fails=2',
-          [`${A} KodeksDirectDown`]: 'firing suppressed fails=2',
+          [`${A} KodeksTcpStatus`]: 'firing suppressed fails=2',
           [`${A} KodeksBehindProxyDown`]: 'firing suppressed fails=2',
         },
         overall: { [A]: 'major_outage' },
@@ -169,16 +169,16 @@ describe('alert engine sequences', () => {
         // Ping is back, the server still does not answer: the held-back child fires now.
         at: '2026-11-28T09:10:00Z',
         checks: { [A]: { ...down, icmp: 'ok' } },
-        events: ['firing KodeksDirectDown acme/main', 'resolved KodeksIcmp acme/main'],
+        events: ['firing KodeksTcpStatus acme/main', 'resolved KodeksIcmp acme/main'],
         alerts: {
-          [`${A} KodeksDirectDown`]: 'firing fails=3',
+          [`${A} KodeksTcpStatus`]: 'firing fails=3',
           [`${A} KodeksBehindProxyDown`]: 'firing suppressed fails=3',
         },
       },
       {
         at: '2026-11-28T09:15:00Z',
         checks: { [A]: OK },
-        events: ['resolved KodeksDirectDown acme/main'],
+        events: ['resolved KodeksTcpStatus acme/main'],
         alerts: { [`${A} KodeksBehindProxyDown`]: 'ok' },
         overall: { [A]: 'operational' },
       },
@@ -188,7 +188,7 @@ describe('alert engine sequences', () => {
       suppressed: true,
       resolved_at: '2026-11-28T09:15:00.000Z',
     });
-    expect(byAlert.KodeksDirectDown).toMatchObject({
+    expect(byAlert.KodeksTcpStatus).toMatchObject({
       suppressed: false,
       started_at: '2026-11-28T09:00:00.000Z',
     });
@@ -215,13 +215,13 @@ describe('alert engine sequences', () => {
       { at: '2026-11-28T16:55:00Z', checks: { [B]: { http: 'ok', dns: 'ok' } }, events: [] },
       {
         at: '2026-11-28T17:00:00Z',
-        checks: { [B]: { http: 'fail', dns: 'ok' } },
+        checks: { [B]: { http: 'fail', http_ip: 'ok', dns: 'ok' } },
         events: [],
         overall: { [B]: 'under_maintenance' },
       },
       {
         at: '2026-11-28T17:05:00Z',
-        checks: { [B]: { http: 'fail', dns: 'ok' } },
+        checks: { [B]: { http: 'fail', http_ip: 'ok', dns: 'ok' } },
         events: [],
         alerts: { [`${B} KodeksBehindProxyDown`]: 'firing fails=2' },
       },
@@ -271,7 +271,7 @@ describe('alert engine sequences', () => {
 
   it('a problem that outlasts maintenance is announced when the window ends', () => {
     const B = 'beta/cloud';
-    const bad = { http: 'fail', dns: 'ok' };
+    const bad = { http: 'fail', http_ip: 'ok', dns: 'ok' };
     play([
       { at: '2026-11-28T17:50:00Z', checks: { [B]: bad }, events: [] },
       { at: '2026-11-28T17:55:00Z', checks: { [B]: bad }, events: [] },
@@ -349,12 +349,14 @@ describe('alert engine sequences', () => {
     const before = new Simulator(configFrom(withOld), catalog);
     for (const at of ['2026-11-28T09:00:00Z', '2026-11-28T09:05:00Z'])
       before.run(runAt(at, { 'beta/old': { http: 'fail:CONN_REFUSED' } }));
-    expect(
-      before
-        .incidents()
-        .filter((i) => !i.resolved_at)
-        .map((i) => i.installation),
-    ).toEqual(['old']);
+    expect([
+      ...new Set(
+        before
+          .incidents()
+          .filter((i) => !i.resolved_at)
+          .map((i) => i.installation),
+      ),
+    ]).toEqual(['old']);
 
     const after = new Simulator(configFrom(YAML), catalog);
     after.snapshot = before.snapshot;
@@ -374,16 +376,16 @@ describe('alert engine sequences', () => {
         // Ping is back, the port still drops packets: the held-back alert fires with what is known now.
         at: '2026-11-28T09:10:00Z',
         checks: { [A]: { ...dark, icmp: 'ok' } },
-        events: ['firing KodeksDirectDown acme/main', 'resolved KodeksIcmp acme/main'],
+        events: ['firing KodeksTcpStatus acme/main', 'resolved KodeksIcmp acme/main'],
       },
     ]);
     const fired = sim.last!.events.find((e) => e.kind === 'firing');
     expect(fired?.kind === 'firing' && fired.diagnosis).toMatchObject({
-      alert: 'KodeksDirectDown',
+      alert: 'KodeksTcpStatus',
       rule: 'port_filtered',
     });
     const alerts = sim.state(A)!.alerts;
-    expect(alerts.KodeksDirectDown?.diagnosis?.rule).toBe('port_filtered');
+    expect(alerts.KodeksTcpStatus?.diagnosis?.rule).toBe('port_filtered');
     expect(alerts.KodeksBehindProxyDown?.diagnosis).toMatchObject({
       alert: 'KodeksBehindProxyDown',
       rule: 'server_down',
@@ -391,7 +393,7 @@ describe('alert engine sequences', () => {
     const byAlert = Object.fromEntries(sim.incidents().map((i) => [i.alert, i.diagnosis]));
     expect(byAlert.KodeksIcmp).toMatchObject({ alert: 'KodeksIcmp', rule: 'host_down' });
     // Opened while held back (host down), it now says what it said when it was announced.
-    expect(byAlert.KodeksDirectDown).toMatchObject({ alert: 'KodeksDirectDown', rule: 'port_filtered' });
+    expect(byAlert.KodeksTcpStatus).toMatchObject({ alert: 'KodeksTcpStatus', rule: 'port_filtered' });
     expect(byAlert.KodeksBehindProxyDown).toMatchObject({ alert: 'KodeksBehindProxyDown' });
   });
 

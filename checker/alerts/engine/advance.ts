@@ -3,14 +3,16 @@
  * are read before and written after by the cycle (checker/cycle). Replaying a run that was already applied
  * (same or older run time per installation) changes nothing, so a retried commit never counts anything twice.
  *
- * Per installation see engine-installation.ts; here the run as a whole: hosting-wide grouping (two or more
- * installations of one hosting starting to fire the same alert in one run → one `grouped` event whose
- * incidents share `group`), the checker's own operator events, and the heartbeat.
+ * Per installation see installation.ts; here the run as a whole: mass alerts (at least `count_min`
+ * installations starting to fire the same alert in one run → one `count` event), hosting-wide grouping (two
+ * or more installations of one hosting starting to fire the same alert in one run → one `grouped` event),
+ * both with incidents that share `group`; the checker's own operator events, and the heartbeat.
  */
 import type { Config } from '../../config/schema.ts';
 import type { Window } from '../../sla/accounting.ts';
 import { localMonth, monthRange } from '../../sla/time.ts';
 import { type ClientState, type Heartbeat, STATUS_SCHEMA_VERSION } from '../../status/schema.ts';
+import { DEFAULT_COUNT_MIN } from '../catalog.ts';
 import type { AlertEvent } from './events.ts';
 import { HistoryBook } from './history.ts';
 import { IncidentBook, incidentMonthOf } from './incidents.ts';
@@ -118,7 +120,11 @@ export function advance(input: EngineInput): EngineOutput {
       tz: inst.timezone ?? config.checker.timezone,
       windows: windowsOf(config, client.id, inst.id),
       networkOk: results.networkOk,
-      facts: inst.hosting ? { hosting: config.hostings[inst.hosting]?.title ?? inst.hosting } : {},
+      facts: {
+        ip: Boolean(inst.ip),
+        ...(inst.hosting ? { hosting: config.hostings[inst.hosting]?.title ?? inst.hosting } : {}),
+      },
+      fleet: config.alerts,
       catalog,
       rules,
       history,
@@ -142,7 +148,8 @@ export function advance(input: EngineInput): EngineOutput {
   }
 
   if (newerThanHeartbeat) events.push(...operatorEvents(input, at));
-  events.push(...group(firing, at, incidents));
+  const mass = massEvents(firing, at, incidents, catalog, config.alerts);
+  events.push(...mass.events, ...group(mass.rest, at, incidents));
   events.push(...later);
 
   if (newerThanHeartbeat) {
@@ -152,6 +159,55 @@ export function advance(input: EngineInput): EngineOutput {
   for (const k of history.touched) touched.history.add(k);
   for (const k of incidents.touched) touched.incidents.add(k);
   return { next, touched, events, replay: false };
+}
+
+/**
+ * Mass alerts, before hosting grouping: for each «…Count» alert of the catalog, when at least its `count_min`
+ * installations (front matter, or `alerts.<Count>.count_min` in installations.yaml) start firing its single
+ * alert (`count_of`) in this run, one `count` event replaces their single and hosting-wide messages, whatever
+ * hostings they are at. Their incidents share the group, so reminders and recoveries that come together are
+ * one message too. Independent of which alert it is: the catalog's front matter drives it.
+ */
+function massEvents(
+  firing: FiringCandidate[],
+  at: string,
+  incidents: IncidentBook,
+  catalog: EngineInput['catalog'],
+  fleet: Config['alerts'],
+): { events: AlertEvent[]; rest: FiringCandidate[] } {
+  const taken = new Set<FiringCandidate>();
+  const events: AlertEvent[] = [];
+  for (const entry of catalog.values()) {
+    if (entry.count_of === undefined || fleet[entry.alert]?.disabled) continue;
+    const min = fleet[entry.alert]?.count_min ?? entry.count_min ?? DEFAULT_COUNT_MIN;
+    const items = firing.filter((f) => f.alert === entry.count_of && !taken.has(f));
+    if (items.length < min) continue;
+    const groupId = `${at.slice(0, 16)}Z-${entry.alert}`;
+    for (const f of items) {
+      taken.add(f);
+      incidents.patch(f.incident, { group: groupId, mass: entry.alert });
+    }
+    const first = items[0]!;
+    const sameCause = items.every((f) => f.diagnosis?.rule === first.diagnosis?.rule);
+    events.push({
+      kind: 'count',
+      alert: entry.alert,
+      of: entry.count_of,
+      importance: entry.importance,
+      at,
+      group: groupId,
+      items: items.map((f) => ({
+        client: f.client,
+        installation: f.installation,
+        ...(f.hosting ? { hosting: f.hosting } : {}),
+        since: f.since,
+        incident: f.incident,
+        ...(f.diagnosis ? { diagnosis: f.diagnosis } : {}),
+      })),
+      ...(sameCause && first.diagnosis ? { diagnosis: first.diagnosis } : {}),
+    });
+  }
+  return { events, rest: firing.filter((f) => !taken.has(f)) };
 }
 
 /** Firing candidates → events: one `grouped` per hosting × alert with two or more installations. */

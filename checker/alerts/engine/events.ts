@@ -59,6 +59,21 @@ export type AlertEvent =
       })[];
       diagnosis?: Diagnosis;
     }
+  | {
+      kind: 'count';
+      /** The mass («…Count») alert: many installations started firing `of` in one run. */
+      alert: AlertName;
+      /** The single alert it counts (the members' own alert and incidents). */
+      of: AlertName;
+      importance: Importance;
+      at: string;
+      /** Same id as the members' incidents' `group`. */
+      group: string;
+      /** The installations, each with its own incident, since and cause. */
+      items: (EventTarget & { since: string; incident: string; diagnosis?: Diagnosis })[];
+      /** The cause, when all of them share it. */
+      diagnosis?: Diagnosis;
+    }
   | (EventTarget & {
       kind: 'reminder';
       alert: AlertName;
@@ -71,6 +86,8 @@ export type AlertEvent =
       evidence?: ProbeEvidence[];
       /** Group id when the firing message was a grouped one: reminders of one group come in the same run. */
       group?: string;
+      /** The mass alert whose message announced it, when the group is a mass one. */
+      mass?: AlertName;
     })
   | (EventTarget & {
       kind: 'resolved';
@@ -84,6 +101,8 @@ export type AlertEvent =
       incident: string;
       /** Group id when the firing message was a grouped one (the reply goes to it). */
       group?: string;
+      /** The mass alert whose message announced it, when the group is a mass one. */
+      mass?: AlertName;
     })
   | {
       kind: 'operator';

@@ -10,13 +10,14 @@ import { type Segment, segmentInterval, type Window } from '../../sla/accounting
 import { dayStart, localDay } from '../../sla/time.ts';
 import type { AlertState, CheckState, Diagnosis, InstallationState } from '../../status/schema.ts';
 import type { Catalog } from '../catalog.ts';
+import { SUSTAINED } from '../derived.ts';
 import type { AlertName, Component, Importance } from '../names.ts';
 import type { AlertEvent, ProbeEvidence } from './events.ts';
 import type { HistoryBook } from './history.ts';
 import { type IncidentBook, incidentId } from './incidents.ts';
 import { OK_STATE, parentsFirst, stepAlert } from './machine.ts';
-import { availabilityAlerts, isDown, overallState } from './overall.ts';
-import type { Checks, EngineRules } from './types.ts';
+import { availabilityAlerts, inMaintenanceMode, isDown, overallState } from './overall.ts';
+import type { Checks, EngineRules, Signal } from './types.ts';
 
 type Client = Config['clients'][number];
 type Installation = Client['installations'][number];
@@ -74,8 +75,10 @@ export interface InstallationStep {
   /** This installation's maintenance windows. */
   windows: readonly Window[];
   networkOk: boolean;
-  /** What the diagnosis may name about the installation (its hosting's title). */
+  /** What the diagnosis may name about the installation (its hosting's title, whether it has an ip). */
   facts: InstallationFacts;
+  /** Fleet-wide alert settings (installations.yaml `alerts:`): duration thresholds. */
+  fleet: Config['alerts'];
   catalog: Catalog;
   rules: EngineRules;
   history: HistoryBook;
@@ -98,10 +101,14 @@ export function stepInstallation(s: InstallationStep): {
 
   const events: AlertEvent[] = [];
   const firing: FiringCandidate[] = [];
-  const signals = s.rules.alertSignals(s.checks);
-  const diagnoses = s.rules.diagnose(s.checks, s.facts);
+  const sustained = sustainedSignals(s, s.rules.alertSignals(s.checks));
+  const signals = sustained.signals;
+  const diagnoses = s.rules.diagnose(s.checks, { ...s.facts, sustained: sustained.failing });
   const alerts: Partial<Record<AlertName, AlertState>> = {};
-  const clientAlerts = [...s.catalog.values()].filter((e) => e.probe !== 'checker').map((e) => e.alert);
+  // Mass alerts are not per installation: the run as a whole raises them (advance.ts).
+  const clientAlerts = [...s.catalog.values()]
+    .filter((e) => e.probe !== 'checker' && e.count_of === undefined)
+    .map((e) => e.alert);
   const order = parentsFirst(clientAlerts, (n) => s.catalog.get(n)?.suppressed_by ?? []);
 
   for (const name of order) {
@@ -164,6 +171,7 @@ export function stepInstallation(s: InstallationStep): {
           durationMs: atMs - Date.parse(before.since ?? at),
           incident: before.incident,
           ...(incident?.group ? { group: incident.group } : {}),
+          ...(incident?.mass ? { mass: incident.mass } : {}),
         });
       }
     }
@@ -191,7 +199,8 @@ export function stepInstallation(s: InstallationStep): {
         });
       } else if (a.notified_at && !inMaintenance && atMs - Date.parse(a.notified_at) >= s.remindEveryMs) {
         a.notified_at = at;
-        const group = a.incident ? s.incidents.get(a.incident)?.group : undefined;
+        const open = a.incident ? s.incidents.get(a.incident) : undefined;
+        const group = open?.group;
         events.push({
           kind: 'reminder',
           ...target,
@@ -203,6 +212,7 @@ export function stepInstallation(s: InstallationStep): {
           ...(a.diagnosis ? { diagnosis: a.diagnosis } : {}),
           ...(evidence.length ? { evidence } : {}),
           ...(group ? { group } : {}),
+          ...(open?.mass ? { mass: open.mass } : {}),
         });
       } else if (!a.notified_at) a.suppressed = parentsActive;
     }
@@ -236,6 +246,33 @@ export function stepInstallation(s: InstallationStep): {
   return { state, events, firing };
 }
 
+/**
+ * The signals of this run with those of the duration alerts added: a duration alert fails while the alert
+ * it measures has been failing for at least its threshold in a row (counted from that alert's first failed
+ * check, kept in the previous state), is unknown while that alert cannot be observed, and is ok otherwise.
+ */
+function sustainedSignals(
+  s: InstallationStep,
+  base: Partial<Record<AlertName, Signal>>,
+): { signals: Partial<Record<AlertName, Signal>>; failing: Partial<Record<AlertName, number>> } {
+  const signals = { ...base };
+  const failing: Partial<Record<AlertName, number>> = {};
+  for (const [name, rule] of Object.entries(SUSTAINED) as [AlertName, (typeof SUSTAINED)[AlertName]][]) {
+    const source = base[rule!.of];
+    if (!rule || source === undefined || !s.catalog.has(name)) continue;
+    const afterMs = s.inst.alerts?.[name]?.after ?? s.fleet[name]?.after ?? rule.afterMs;
+    if (source !== 'fail') {
+      signals[name] = source;
+      continue;
+    }
+    const before = s.prev?.alerts[rule.of];
+    const since = before && before.state !== 'ok' && before.since ? Date.parse(before.since) : s.atMs;
+    signals[name] = s.atMs - since >= afterMs ? 'fail' : 'ok';
+    if (signals[name] === 'fail') failing[name] = afterMs;
+  }
+  return { signals, failing };
+}
+
 /** The time since the previous check, as segments to account. */
 function accountSince(s: InstallationStep): Segment[] {
   const { prev, atMs, tz } = s;
@@ -253,8 +290,9 @@ function accountSince(s: InstallationStep): Segment[] {
   );
   // The state at the previous check holds until this one: downtime runs from the first failed check, and a
   // check inside announced maintenance holds maintenance until the next check — the minutes between the end
-  // of the window and the first check after it are not downtime the update is blamed for.
-  const kind = isDown(prev.alerts, s.inst) ? 'down' : 'up';
+  // of the window and the first check after it are not downtime the update is blamed for. The PK's own
+  // maintenance mode is maintenance time too, until KodeksMaintenanceToLong makes it downtime.
+  const kind = isDown(prev.alerts, s.inst) ? 'down' : inMaintenanceMode(prev.alerts) ? 'maintenance' : 'up';
   const prevInWindow = s.windows.some((w) => w.start <= prevMs && prevMs < w.end);
   const windows = prevInWindow ? [...s.windows, { start: prevMs, end: atMs }] : s.windows;
   return segmentInterval(prevMs, atMs, kind, downComponents, windows);

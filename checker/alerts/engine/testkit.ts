@@ -6,87 +6,22 @@
 import { parseConfig } from '../../config/load.ts';
 import type { Config } from '../../config/schema.ts';
 import { alertSignals, componentStatuses, diagnose } from '../../diagnose/index.ts';
-import { CHECK_COMPONENT } from '../../diagnose/signals.ts';
 import type { CheckId, ProbeCode, ProbeResult } from '../../probes/types.ts';
 import type { RunResults } from '../../probing/types.ts';
 import { parseStatusFile, serialize } from '../../status/format.ts';
 import {
   clientStateSchema,
-  type Diagnosis,
   heartbeatSchema,
   historyMonthSchema,
   incidentMonthSchema,
 } from '../../status/schema.ts';
 import type { Catalog } from '../catalog.ts';
-import type { AlertName, Component } from '../names.ts';
 import { advance } from './advance.ts';
 import type { AlertEvent } from './events.ts';
-import type { Checks, EngineOutput, EngineRules, Signal, StatusSnapshot } from './types.ts';
+import type { Checks, EngineOutput, EngineRules, StatusSnapshot } from './types.ts';
 
 /** The real rules of checker/diagnose (the default of the simulator). */
 export const diagnoseRules: EngineRules = { alertSignals, diagnose, componentStatuses };
-
-/** Signals as in the shared table, written out independently: a cross-check of checker/diagnose. */
-export const tableRules: EngineRules = {
-  alertSignals(checks) {
-    const out: Partial<Record<AlertName, Signal>> = {};
-    const set = (a: AlertName, s: Signal | undefined) => {
-      if (s === undefined) return;
-      const cur = out[a];
-      out[a] = cur === 'fail' || s === 'fail' ? 'fail' : cur === 'ok' || s === 'ok' ? 'ok' : 'unknown';
-    };
-    set('KodeksIcmp', checks.icmp?.status);
-    set('KodeksDirectDown', checks.http_ip?.status);
-    set('KodeksDirectDown', checks.tcp?.status);
-    set('KodeksDnsResolve', checks.dns?.status);
-    set('KodeksBehindProxyDown', checks.http?.status);
-    set('KodeksTlsCertExpiring', checks.tls?.status);
-    const x = checks.sysinfo;
-    if (x) {
-      set(
-        'KodeksXmlSensLockStatus',
-        x.status === 'fail' ? (x.code === 'KEY_MISSING' ? 'fail' : 'unknown') : x.status,
-      );
-      set('KodeksXmlStatusUnavailable', x.status === 'fail' && x.code === 'KEY_MISSING' ? 'ok' : x.status);
-    }
-    const ag = checks.agent;
-    if (ag) {
-      const silent = ['AGENT_STALE', 'AGENT_MISSING', 'AGENT_INVALID'].includes(ag.code);
-      set('KodeksAgentSilent', ag.status === 'fail' ? (silent ? 'fail' : 'ok') : ag.status);
-      set(
-        'KodeksUsbKeyMissing',
-        ag.status === 'fail' ? (ag.code === 'USB_KEY_ABSENT' ? 'fail' : 'unknown') : ag.status,
-      );
-    }
-    return out;
-  },
-  diagnose(checks) {
-    const out: Partial<Record<AlertName, Diagnosis>> = {};
-    if (checks.dns?.status === 'fail' && checks.http_ip?.status === 'ok')
-      out.KodeksDnsResolve = {
-        rule: 'dns_down_ip_ok',
-        alert: 'KodeksDnsResolve',
-        cause: 'DNS не отвечает, установка доступна по IP-адресу',
-        hint: 'Проверьте DNS-сервер хостинга',
-        workaround: 'Откройте установку по IP-адресу',
-      };
-    for (const [alert, signal] of Object.entries(this.alertSignals(checks)) as [AlertName, Signal][])
-      if (signal === 'fail' && !out[alert])
-        out[alert] = { rule: `${alert}_fail`, alert, cause: 'Сбой', hint: 'Проверьте' };
-    return out;
-  },
-  componentStatuses(checks) {
-    const out: Partial<Record<Component, { status: Signal; message: string }>> = {};
-    for (const [id, r] of Object.entries(checks) as [CheckId, ProbeResult][]) {
-      const c = CHECK_COMPONENT[id];
-      const cur = out[c]?.status;
-      const status =
-        cur === 'fail' || r.status === 'fail' ? 'fail' : cur === 'ok' || r.status === 'ok' ? 'ok' : 'unknown';
-      out[c] = { status, message: r.message };
-    }
-    return out;
-  },
-};
 
 /** A result written as `'ok'`, `'fail'`, `'unknown'` or `'fail:KEY_MISSING'`, optionally `'ok@120'` (latency). */
 export function result(spec: string): ProbeResult {
@@ -203,6 +138,8 @@ export class Simulator {
 export function brief(events: readonly AlertEvent[]): string[] {
   return events.map((e) => {
     if (e.kind === 'operator') return `operator ${e.code}`;
+    if (e.kind === 'count')
+      return `count ${e.alert} [${e.items.map((i) => `${i.client}/${i.installation}`).join(', ')}]`;
     if (e.kind === 'grouped')
       return `grouped ${e.alert} ${e.hosting} [${e.items.map((i) => `${i.client}/${i.installation}`).join(', ')}]`;
     return `${e.kind} ${e.alert} ${e.client}/${e.installation}`;

@@ -126,7 +126,7 @@ component: license
 probe: sysinfo
 for: 2
 resolve_after: 1
-suppressed_by: [KodeksBehindProxyDown, KodeksDnsResolve, KodeksDirectDown, KodeksIcmp]
+suppressed_by: [KodeksBehindProxyDown, KodeksDnsResolve, KodeksTcpStatus, KodeksIcmp]
 client_visible: false
 ---
 ## Что означает

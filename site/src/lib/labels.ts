@@ -42,12 +42,15 @@ export const COMPONENT_TEXT: Record<Component, string> = {
   checker: 'Система мониторинга',
 };
 
-export const CHECK_STATUS: Record<'ok' | 'fail' | 'unknown', { text: string; glyph: string; tone: string }> =
-  {
-    ok: { text: 'Работает', glyph: '✔', tone: 'ok' },
-    fail: { text: 'Сбой', glyph: '✖', tone: 'bad' },
-    unknown: { text: 'Не проверяется', glyph: '?', tone: 'none' },
-  };
+export const CHECK_STATUS: Record<
+  'ok' | 'fail' | 'unknown' | 'maintenance',
+  { text: string; glyph: string; tone: string }
+> = {
+  ok: { text: 'Работает', glyph: '✔', tone: 'ok' },
+  fail: { text: 'Сбой', glyph: '✖', tone: 'bad' },
+  unknown: { text: 'Не проверяется', glyph: '?', tone: 'none' },
+  maintenance: { text: 'Техобслуживание', glyph: '⚙', tone: 'maint' },
+};
 
 /** SMART's «важность» in words. */
 export const IMPORTANCE_TEXT: Record<Importance, string> = {

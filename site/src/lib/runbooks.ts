@@ -27,28 +27,31 @@ export function runbookAliases(
   return [...out].map(([segment, via]) => (via ? { segment, via } : { segment }));
 }
 
-/** Incidents of one alert as the public runbook page may show them, newest first. */
+/** Incidents of one alert (or announced by one mass alert) as the public runbook page may show them, newest first. */
 export async function runbookIncidents(alert: string, limit = 50): Promise<RunbookIncident[]> {
   const { config, status, now } = await inputs();
   const clients = new Map(config.clients.map((c) => [c.id, c]));
-  return status.incidents
-    .filter((i) => i.alert === alert)
-    .reverse()
-    .slice(0, limit)
-    .map((i) => {
-      const started = Date.parse(i.started_at);
-      const out: RunbookIncident = { started, maintenance: i.maintenance };
-      const end = i.resolved_at ? Date.parse(i.resolved_at) : now;
-      out.minutes = (end - started) / 60_000;
-      const c = clients.get(i.client);
-      if (c && c.visibility === 'public') {
-        const inst = c.installations.find((x) => x.id === i.installation);
-        out.client = { title: c.title, slug: c.slug ?? c.id, installation: inst?.title ?? i.installation };
-        if (i.diagnosis?.cause) out.cause = i.diagnosis.cause;
-      }
-      if (!i.resolved_at) delete out.minutes;
-      return out;
-    });
+  return (
+    status.incidents
+      // A mass alert's page lists the incidents its messages announced.
+      .filter((i) => i.alert === alert || i.mass === alert)
+      .reverse()
+      .slice(0, limit)
+      .map((i) => {
+        const started = Date.parse(i.started_at);
+        const out: RunbookIncident = { started, maintenance: i.maintenance };
+        const end = i.resolved_at ? Date.parse(i.resolved_at) : now;
+        out.minutes = (end - started) / 60_000;
+        const c = clients.get(i.client);
+        if (c && c.visibility === 'public') {
+          const inst = c.installations.find((x) => x.id === i.installation);
+          out.client = { title: c.title, slug: c.slug ?? c.id, installation: inst?.title ?? i.installation };
+          if (i.diagnosis?.cause) out.cause = i.diagnosis.cause;
+        }
+        if (!i.resolved_at) delete out.minutes;
+        return out;
+      })
+  );
 }
 
 /**

@@ -2,7 +2,12 @@
 import { COMPONENT_TEXT, INDICATOR, OVERALL } from './labels.ts';
 import type { ClientView } from './view.ts';
 
-const COMPONENT_STATUS = { ok: 'operational', fail: 'major_outage', unknown: 'operational' } as const;
+const COMPONENT_STATUS = {
+  ok: 'operational',
+  fail: 'major_outage',
+  unknown: 'operational',
+  maintenance: 'under_maintenance',
+} as const;
 
 /** The summary document of `v`. */
 export function summary(v: ClientView, site: string, now: number) {

@@ -24,7 +24,8 @@ import { OVERALL_RANK, PUBLIC_COMPONENTS } from './labels.ts';
 
 export interface ComponentView {
   component: Component;
-  status: 'ok' | 'fail' | 'unknown';
+  /** maintenance: the PK reports its maintenance mode. */
+  status: 'ok' | 'fail' | 'unknown' | 'maintenance';
   message: string;
   since: number;
 }
