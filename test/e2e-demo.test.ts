@@ -89,12 +89,31 @@ describe('demo scenario, status data', () => {
     expect(incidents.filter((i) => i.client === 'pervaya-liniya' && !sysinfoAlerts.test(i.alert))).toEqual(
       [],
     );
-    const down = of('medcenter', 'KodeksDirectDown');
+    const down = of('medcenter', 'KodeksTcpStatus');
     expect(down).toHaveLength(1);
     expect(down[0]!.resolved_at).toBeUndefined();
     // Refused connections prove the server is up: its service is down, not its network (issue 17.6).
     expect(down[0]!.diagnosis?.cause).toMatch(/^Сервер в сети, но служба ПК не принимает соединения/);
     expect(down[0]!.diagnosis?.cause).not.toMatch(/недоступны/);
+  });
+
+  it('three PKs in maintenance mode: one mass group, maintenance on their pages, not an outage', () => {
+    const maint = ['severny-port', 'rechnoy-vokzal', 'aeroport-yuzhny'].flatMap((c) =>
+      of(c, 'KodeksMaintenance'),
+    );
+    expect(maint).toHaveLength(3);
+    expect(new Set(maint.map((i) => i.group)).size).toBe(1);
+    expect(maint.every((i) => i.mass === 'KodeksMaintenanceCount' && !i.resolved_at)).toBe(true);
+    expect(maint[0]!.diagnosis?.rule).toBe('maintenance_mode');
+    for (const c of ['severny-port', 'rechnoy-vokzal', 'aeroport-yuzhny']) {
+      expect(of(c, 'KodeksBehindProxyDown')).toEqual([]);
+      expect(of(c, 'KodeksHttp200Status')).toEqual([]);
+      const state = JSON.parse(readFileSync(join(demo.statusDir, 'state', `${c}.json`), 'utf8'));
+      expect(state.installations.main.overall).toBe('under_maintenance');
+      expect(state.installations.main.components.access.status).toBe('maintenance');
+    }
+    // «Медцентр»'s licence manager answers: nothing about it.
+    expect(of('medcenter', 'LicmanTcpStatus')).toEqual([]);
   });
 
   it('the state files say who is up now and the heartbeat says when', () => {
@@ -115,6 +134,20 @@ describe('demo scenario, Telegram', () => {
     expect(dns).toHaveLength(1);
     expect(dns[0]!.plain).toContain('АО «Восток-Строй»');
     expect(dns[0]!.plain).toContain('ПАО «Северный завод»');
+  });
+
+  it('one mass message for the three PKs in maintenance, not three', () => {
+    const mass = firing().filter((m) =>
+      m.buttons.some((b) => b.url.endsWith('/docs/errors/KodeksMaintenanceCount.md')),
+    );
+    expect(mass).toHaveLength(1);
+    for (const c of ['АО «Северный порт»', 'ООО «Речной вокзал»', 'АО «Аэропорт Южный»'])
+      expect(mass[0]!.plain).toContain(c);
+    expect(mass[0]!.plain).toContain('Затронуто установок: 3 (клиентов: 3)');
+    const single = firing().filter((m) =>
+      m.buttons.some((b) => b.url.endsWith('/docs/errors/KodeksMaintenance.md')),
+    );
+    expect(single).toEqual([]);
   });
 
   it('case 1 message links the SenseLock runbook on the demo site', () => {
@@ -188,6 +221,13 @@ describe('demo scenario, site', () => {
       ).exec(medcenter)?.[1];
     expect(row('Сеть')).toBe('ok');
     expect(row('Доступ по адресу')).toBe('bad');
+    // A PK in maintenance mode: «Плановые работы», its access row «Техобслуживание», never «Сбой».
+    const port = readFileSync(page('status/severny-port'), 'utf8');
+    expect(port).toContain('Плановые работы');
+    expect(port).toMatch(
+      /Доступ по адресу[\s\S]{0,200}?<span class="state t-maint">[\s\S]{0,80}?Техобслуживание/,
+    );
+    expect(port).not.toMatch(/Доступ по адресу[\s\S]{0,200}?t-bad/);
     const acme = readFileSync(page('status/acme'), 'utf8');
     expect(acme).toContain('Акме');
     // Private fields never reach the site.

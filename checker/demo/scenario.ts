@@ -9,7 +9,11 @@
  *   agent sees no key on USB (the USB-over-network software's licence expired) — then comes back: one alert.
  * - «Восток-Строй» and «Северный завод» at «Техэксперт.Облако» (case 2): the hosting's DNS answers SERVFAIL
  *   for their names while their addresses keep answering, then recovers.
- * - «Медцентр»: down all along (connections refused).
+ * - «Медцентр»: down all along (connections refused): KodeksTcpStatus.
+ * - «Северный порт», «Речной вокзал» and «Аэропорт Южный»: their PKs go into maintenance mode (HTTP 503) at
+ *   once, as a nightly update rolls out, and stay there: one mass message (KodeksMaintenanceCount, its
+ *   threshold lowered to 3 in this config) instead of three, and status pages that say «Плановые работы».
+ * - «Медцентр» also names its licence manager (a port on loopback that answers).
  */
 import { stringify } from 'yaml';
 import type { AgentReport } from '../status/schema.ts';
@@ -21,11 +25,17 @@ export const DEMO_HOSTS = {
   vostok: 'vostok.tekhexpert-cloud.test',
   sz: 'sz.tekhexpert-cloud.test',
   down: 'kodeks.medcenter.test',
+  port: 'kodeks.severny-port.test',
+  river: 'kodeks.rechnoy-vokzal.test',
+  airport: 'kodeks.aeroport-yuzhny.test',
 } as const;
 export type DemoInstallation = keyof typeof DEMO_HOSTS;
 
 /** Names at the hosting whose DNS fails in case 2. */
 export const HOSTING_HOSTS = [DEMO_HOSTS.vostok, DEMO_HOSTS.sz];
+
+/** The installations that go into maintenance mode together. */
+export const MAINTENANCE_HOSTS = [DEMO_HOSTS.port, DEMO_HOSTS.river, DEMO_HOSTS.airport] as const;
 
 /** Ports the demo's servers got. */
 export interface DemoPorts {
@@ -36,6 +46,12 @@ export interface DemoPorts {
   sz: number;
   /** Nothing listens there. */
   down: number;
+  /** The PKs that go into maintenance mode. */
+  port: number;
+  river: number;
+  airport: number;
+  /** «Медцентр»'s licence manager (a port that accepts connections). */
+  licman: number;
   /** Where the site is served (links in the Telegram messages point there). */
   site: number;
 }
@@ -146,11 +162,39 @@ export function demoConfigYaml(p: DemoPorts, opts: { icmp: boolean }): string {
             title: 'Кодекс: Медицина',
             url: `http://${DEMO_HOSTS.down}:${p.down}/`,
             ip: '127.0.0.1',
-            probes: { ...icmp, tcp: { port: p.down }, http: {}, dns: {} },
+            probes: {
+              ...icmp,
+              tcp: { port: p.down },
+              http: {},
+              dns: {},
+              licman: { host: '127.0.0.1', port: p.licman, icmp: opts.icmp },
+            },
           },
         ],
       },
+      ...[
+        ['severny-port', 'АО «Северный порт»', 'Кодекс: Транспорт', DEMO_HOSTS.port, p.port],
+        ['rechnoy-vokzal', 'ООО «Речной вокзал»', 'Техэксперт: Транспорт', DEMO_HOSTS.river, p.river],
+        ['aeroport-yuzhny', 'АО «Аэропорт Южный»', 'Кодекс: Авиация', DEMO_HOSTS.airport, p.airport],
+      ].map(([id, title, instTitle, host, port]) => ({
+        id,
+        title,
+        visibility: 'public',
+        manager: { name: 'Мария Соколова', telegram: '@msokolova' },
+        sla: { availability: 99.0 },
+        installations: [
+          {
+            id: 'main',
+            title: instTitle,
+            url: https(String(host), Number(port)),
+            ip: '127.0.0.1',
+            probes: { ...icmp, http: {}, dns: {}, tls: {} },
+          },
+        ],
+      })),
     ],
+    // SMART sends KodeksMaintenanceCount for more than 30 installations; the demo has three.
+    alerts: { KodeksMaintenanceCount: { count_min: 3 } },
   };
   return [
     '# Written by `smart demo`: fake installations on 127.0.0.1, served by the demo itself.',
@@ -168,6 +212,8 @@ export interface CyclePlan {
   operupDaysOld: number;
   /** Case 2: the hosting's DNS answers SERVFAIL for its names. */
   hostingDnsDown: boolean;
+  /** The three PKs answer 503 (maintenance mode). */
+  maintenance: boolean;
   /** One line for the console about what changed in this cycle, if anything. */
   story?: string;
 }
@@ -181,7 +227,8 @@ export function planCycle(i: number, cycles: number): CyclePlan {
   else if (i === 1)
     story =
       '«Акме»: ключ SenseLock пропал (истекла лицензия ПО проброса USB); «Техэксперт.Облако»: DNS отвечает SERVFAIL; ' +
-      '«Первая линия»: лицензия базы кончается завтра, оперативное обновление не ставится четвёртый день';
+      '«Первая линия»: лицензия базы кончается завтра, оперативное обновление не ставится четвёртый день; ' +
+      'три ПК ушли на обновление (режим обслуживания, 503)';
   else if (i === recoverAt)
     story =
       'ключ «Акме» вернулся, DNS «Техэксперт.Облако» восстановлен, «Первая линия»: новый рег-файл установлен, обновление пришло';
@@ -190,6 +237,7 @@ export function planCycle(i: number, cycles: number): CyclePlan {
     hostingDnsDown: trouble,
     licenseDaysLeft: trouble ? 1 : 365,
     operupDaysOld: trouble ? 4 : 0.5,
+    maintenance: i >= 1,
     ...(story ? { story } : {}),
   };
 }

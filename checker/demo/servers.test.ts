@@ -65,7 +65,10 @@ describe('static server for the built site', () => {
 
 describe('scenario', () => {
   it('writes an installations.yaml that validates', () => {
-    const ports = { dns: 5353, healthy: 1, acme: 2, vostok: 3, sz: 4, down: 5, site: 4321 };
+    const ports = {
+      ...{ dns: 5353, healthy: 1, acme: 2, vostok: 3, sz: 4, down: 5, site: 4321 },
+      ...{ port: 6, river: 7, airport: 8, licman: 9 },
+    };
     for (const icmp of [true, false]) {
       const r = parseConfig('installations.yaml', demoConfigYaml(ports, { icmp }));
       expect(r.ok).toBe(true);
@@ -76,6 +79,8 @@ describe('scenario', () => {
     const plans = Array.from({ length: 8 }, (_, i) => planCycle(i, 8));
     expect(plans.map((p) => p.hostingDnsDown)).toEqual([false, true, true, true, true, false, false, false]);
     expect(plans.map((p) => p.keyPresent)).toEqual([true, false, false, false, false, true, true, true]);
+    // Maintenance mode begins with the trouble and lasts to the end: the pages show it.
+    expect(plans.map((p) => p.maintenance)).toEqual([false, true, true, true, true, true, true, true]);
     const short = Array.from({ length: MIN_CYCLES }, (_, i) => planCycle(i, MIN_CYCLES));
     expect(short.map((p) => p.hostingDnsDown)).toEqual([false, true, true, false]);
   });

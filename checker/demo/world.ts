@@ -1,12 +1,14 @@
 /**
  * The demo's fake world on loopback, built from the same test servers the probe tests use
- * (checker/testing/): a test CA, four fake Kodeks servers over HTTPS, one port that refuses, a DNS server
- * for their names (dns2: no root, no dnsmasq), a Telegram Bot API stand-in and an SMTP server for the mails. `apply` puts the world into
+ * (checker/testing/): a test CA, seven fake Kodeks servers over HTTPS (three of which go into maintenance
+ * mode), one port that refuses, one that stands for a licence manager, a DNS server for their names (dns2: no
+ * root, no dnsmasq), a Telegram Bot API stand-in and an SMTP server for the mails. `apply` puts the world into
  * the state a cycle of the scenario needs; `close` stops everything.
  */
 import { icmpUnavailableReason, systemPing } from '../probes/ping-system.ts';
 import { startDnsServer } from '../testing/dns-server.ts';
 import { type FakeKodeks, startFakeKodeks } from '../testing/fake-kodeks.ts';
+import { startSilentServer } from '../testing/http-server.ts';
 import { type ReceivedMail, type SmtpTestServer, startSmtpServer } from '../testing/smtp-server.ts';
 import {
   type SentMessage,
@@ -15,7 +17,7 @@ import {
 } from '../testing/telegram-stand-in.ts';
 import { createTestCa } from '../testing/test-ca.ts';
 import { refusedPort } from './refused-port.ts';
-import { type CyclePlan, DEMO_HOSTS, type DemoPorts, HOSTING_HOSTS } from './scenario.ts';
+import { type CyclePlan, DEMO_HOSTS, type DemoPorts, HOSTING_HOSTS, MAINTENANCE_HOSTS } from './scenario.ts';
 
 /** The running fake world. */
 export interface DemoWorld {
@@ -65,6 +67,9 @@ export async function startWorld(
     const vostok = await https(DEMO_HOSTS.vostok);
     const sz = await https(DEMO_HOSTS.sz);
     const down = await refusedPort();
+    const maintenance = await Promise.all(MAINTENANCE_HOSTS.map((h) => https(h)));
+    const licman = await startSilentServer();
+    closers.push(() => licman.close());
     const dns = await startDnsServer(
       Object.fromEntries(Object.values(DEMO_HOSTS).map((h) => [h, ['127.0.0.1']])),
     );
@@ -82,6 +87,10 @@ export async function startWorld(
         vostok: vostok.port,
         sz: sz.port,
         down,
+        port: maintenance[0]!.port,
+        river: maintenance[1]!.port,
+        airport: maintenance[2]!.port,
+        licman: licman.port,
       },
       caPem: ca.caPem,
       telegram,
@@ -89,6 +98,7 @@ export async function startWorld(
       ...(icmpUnavailable ? { icmpUnavailable } : {}),
       apply(plan) {
         acme.state.key = plan.keyPresent ? 'present' : 'absent';
+        for (const server of maintenance) server.state.down = plan.maintenance;
         const now = Date.now();
         const day = 86_400_000;
         const endIn = (days: number) => new Date(now + days * day + 3 * 3_600_000).toISOString().slice(0, 10);
