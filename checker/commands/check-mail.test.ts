@@ -84,8 +84,8 @@ describe('smart check with SMTP_URL', () => {
       expect.stringMatching(/^✅ Восстановлено/),
     ]);
     expect(smtp.mails.map((m) => m.subject)).toEqual([
-      expect.stringMatching(/^\[К1\] .* — ООО «Альфа» · KodeksBehindProxyDown$/),
-      expect.stringMatching(/^Re: \[К1\] .* — ООО «Альфа» · KodeksBehindProxyDown$/),
+      expect.stringMatching(/^\[К1\] .* — ООО «Альфа» · KodeksHttp200Status$/),
+      expect.stringMatching(/^Re: \[К1\] .* — ООО «Альфа» · KodeksHttp200Status$/),
     ]);
     expect(smtp.mails[1]!.inReplyTo).toBe(smtp.mails[0]!.messageId);
     // The probe's answer travels from the check to the message (the runbook branches on it).

@@ -240,7 +240,7 @@ describe('alert engine sequences', () => {
     for (let m = 16 * 60 + 57; m <= 18 * 60 + 12; m += 5) {
       const at = new Date(Date.parse('2026-11-28T00:00:00Z') + m * 60_000).toISOString();
       const down = m >= 17 * 60 && m < 18 * 60;
-      steps.push({ at, checks: { [B]: { http: down ? 'fail' : 'ok', dns: 'ok' } }, events: [] });
+      steps.push({ at, checks: { [B]: { http: down ? 'fail' : 'ok', http_ip: 'ok', dns: 'ok' } }, events: [] });
     }
     const sim = play(steps);
     expect(sim.day(B, '2026-11-28')).toMatchObject({ down_min: 0 });
@@ -252,7 +252,7 @@ describe('alert engine sequences', () => {
 
   it('an incident that outlasts maintenance is a real one: announced, and no longer marked maintenance', () => {
     const B = 'beta/cloud';
-    const bad = { http: 'fail', dns: 'ok' };
+    const bad = { http: 'fail', http_ip: 'ok', dns: 'ok' };
     const sim = play([
       { at: '2026-11-28T17:52:00Z', checks: { [B]: bad }, events: [] },
       { at: '2026-11-28T17:57:00Z', checks: { [B]: bad }, events: [] },
