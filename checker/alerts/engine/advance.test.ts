@@ -240,7 +240,11 @@ describe('alert engine sequences', () => {
     for (let m = 16 * 60 + 57; m <= 18 * 60 + 12; m += 5) {
       const at = new Date(Date.parse('2026-11-28T00:00:00Z') + m * 60_000).toISOString();
       const down = m >= 17 * 60 && m < 18 * 60;
-      steps.push({ at, checks: { [B]: { http: down ? 'fail' : 'ok', http_ip: 'ok', dns: 'ok' } }, events: [] });
+      steps.push({
+        at,
+        checks: { [B]: { http: down ? 'fail' : 'ok', http_ip: 'ok', dns: 'ok' } },
+        events: [],
+      });
     }
     const sim = play(steps);
     expect(sim.day(B, '2026-11-28')).toMatchObject({ down_min: 0 });

@@ -10,7 +10,7 @@ import { type Segment, segmentInterval, type Window } from '../../sla/accounting
 import { dayStart, localDay } from '../../sla/time.ts';
 import type { AlertState, CheckState, Diagnosis, InstallationState } from '../../status/schema.ts';
 import type { Catalog } from '../catalog.ts';
-import { SUSTAINED } from '../derived.ts';
+import { SUSTAINED, type SustainedRule } from '../derived.ts';
 import type { AlertName, Component, Importance } from '../names.ts';
 import type { AlertEvent, ProbeEvidence } from './events.ts';
 import type { HistoryBook } from './history.ts';
@@ -257,9 +257,9 @@ function sustainedSignals(
 ): { signals: Partial<Record<AlertName, Signal>>; failing: Partial<Record<AlertName, number>> } {
   const signals = { ...base };
   const failing: Partial<Record<AlertName, number>> = {};
-  for (const [name, rule] of Object.entries(SUSTAINED) as [AlertName, (typeof SUSTAINED)[AlertName]][]) {
-    const source = base[rule!.of];
-    if (!rule || source === undefined || !s.catalog.has(name)) continue;
+  for (const [name, rule] of Object.entries(SUSTAINED) as [AlertName, SustainedRule][]) {
+    const source = base[rule.of];
+    if (source === undefined || !s.catalog.has(name)) continue;
     const afterMs = s.inst.alerts?.[name]?.after ?? s.fleet[name]?.after ?? rule.afterMs;
     if (source !== 'fail') {
       signals[name] = source;
