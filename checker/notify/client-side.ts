@@ -21,9 +21,28 @@ export const CLIENT_SIDE: Readonly<Record<string, ClientSideFix>> = {
     check:
       'Включён ли сервер ПК и работает ли его сеть: кабель, коммутатор, брандмауэр для ping с внешних адресов.',
   },
-  KodeksDirectDown: {
+  KodeksTcpStatus: {
     where: 'on_premise',
     check: 'Запущена ли служба ПК на сервере и не закрыт ли её порт брандмауэром или маршрутизатором.',
+  },
+  KodeksHttp200Status: {
+    where: 'on_premise',
+    check:
+      'Журнал службы ПК на сервере и раздел /admin: служба запущена, но отвечает ошибкой; перезапустите её.',
+  },
+  KodeksNeedSupport: {
+    where: 'on_premise',
+    check:
+      'Главную страницу ПК и раздел /admin на сервере: ПК сообщает, что требуется обслуживание, и подсказывает, какое.',
+  },
+  LicmanIcmp: {
+    where: 'on_premise',
+    check: 'Включён ли сервер менеджера лицензий и работает ли сеть до него.',
+  },
+  LicmanTcpStatus: {
+    where: 'on_premise',
+    check:
+      'Запущена ли служба менеджера лицензий (Licman) и не закрыт ли её порт (обычно 8888) брандмауэром.',
   },
   KodeksBehindProxyDown: {
     where: 'on_premise',

@@ -97,6 +97,8 @@ const ALIASES: Record<string, (typeof SMART_NAMES)[number]> = {
   KodeksDBerrorsCode1Count: 'KodeksDBerrorsNoCodeCount',
   OnlineUserActivityIsLow0: 'OnlineUserActivityIsLow10',
   KodeksLimitsUser: 'KodeksLimitsUsers',
+  // This checker's own alert, retired into SMART's KodeksTcpStatus: its links in messages already sent.
+  KodeksDirectDown: 'KodeksTcpStatus',
 };
 
 /** SMART's section titles (catalog contract), in SMART's order. */
