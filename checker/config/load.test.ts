@@ -31,6 +31,7 @@ describe('the sample installations.yaml', () => {
       'dns',
       'http',
       'icmp',
+      'licman',
       'metrics',
       'sysinfo',
       'tcp',
