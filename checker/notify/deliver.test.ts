@@ -6,7 +6,7 @@ import { deliverOutbox } from './deliver.ts';
 import { emptyOutbox, enqueue } from './outbox.ts';
 import { renderEvents } from './render.ts';
 import { createTelegramClient } from './telegram-client.ts';
-import { testCatalog, testConfig } from './testdata/fixtures.ts';
+import { keyLostFiring, keyLostResolved, testCatalog, testConfig } from './testdata/fixtures.ts';
 
 const TOKEN = '987654:SECRET-abcdefghijklmnopqrstuvwxyz';
 const config = testConfig();
@@ -14,27 +14,8 @@ const catalog = testCatalog();
 const t0 = new Date('2026-11-27T18:05:00Z');
 const at = (min: number) => new Date(t0.getTime() + min * 60_000);
 
-const firing: AlertEvent = {
-  kind: 'firing',
-  client: 'acme',
-  installation: 'main',
-  alert: 'KodeksXmlSensLockStatus',
-  importance: 'critical',
-  since: '2026-11-27T18:00:00Z',
-  at: t0.toISOString(),
-  incident: 'inc-1',
-};
-const resolved: AlertEvent = {
-  kind: 'resolved',
-  client: 'acme',
-  installation: 'main',
-  alert: 'KodeksXmlSensLockStatus',
-  importance: 'critical',
-  since: '2026-11-27T18:00:00Z',
-  at: at(60).toISOString(),
-  durationMs: 65 * 60_000,
-  incident: 'inc-1',
-};
+const firing = keyLostFiring({ at: t0.toISOString() });
+const resolved = keyLostResolved({ at: at(60).toISOString() });
 
 let tg: TelegramStandIn;
 beforeEach(async () => {

@@ -11,7 +11,7 @@ import { renderOutbox, renderPlanned } from './render.ts';
 import { createMailer } from './smtp-client.ts';
 import { morningSummaries } from './summary.ts';
 import { createTelegramClient } from './telegram-client.ts';
-import { CONFIG_YAML, testCatalog, testConfig } from './testdata/fixtures.ts';
+import { CONFIG_YAML, keyLostFiring, keyLostResolved, testCatalog, testConfig } from './testdata/fixtures.ts';
 
 const TOKEN = '987654:SECRET-mail-test';
 const MAIL_YAML = CONFIG_YAML.replace(
@@ -40,34 +40,8 @@ function catalogWith(priorities: Partial<Record<AlertName, number>>): Catalog {
 const catalog = catalogWith({ KodeksXmlStatusUnavailable: 4 });
 const t0 = new Date('2026-11-27T18:05:00Z');
 
-const firing: AlertEvent = {
-  kind: 'firing',
-  client: 'acme',
-  installation: 'main',
-  hosting: 'tekhexpert-cloud',
-  alert: 'KodeksXmlSensLockStatus',
-  importance: 'critical',
-  since: '2026-11-27T18:00:00Z',
-  at: t0.toISOString(),
-  incident: 'inc-1',
-  diagnosis: {
-    rule: 'key_missing_usb_absent',
-    alert: 'KodeksXmlSensLockStatus',
-    cause: 'Ключ SenseLock пропал с USB сервера',
-    hint: 'Проверьте ПО проброса USB по сети и его лицензию',
-  },
-};
-const resolved: AlertEvent = {
-  kind: 'resolved',
-  client: 'acme',
-  installation: 'main',
-  alert: 'KodeksXmlSensLockStatus',
-  importance: 'critical',
-  since: '2026-11-27T18:00:00Z',
-  at: '2026-11-27T19:05:00Z',
-  durationMs: 65 * 60_000,
-  incident: 'inc-1',
-};
+const firing = keyLostFiring({ at: t0.toISOString() });
+const resolved = keyLostResolved();
 
 let smtp: SmtpTestServer;
 let tg: TelegramStandIn;

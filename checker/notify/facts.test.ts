@@ -1,31 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertEvent } from '../alerts/engine/events.ts';
 import { htmlToPlain } from './html.ts';
 import { planEvents } from './render.ts';
 import { telegramButtons, telegramText } from './render-telegram.ts';
 import { plainText } from './render-text.ts';
-import { testCatalog, testConfig } from './testdata/fixtures.ts';
+import { KEY_LOST_DIAGNOSIS, keyLostFiring, testCatalog, testConfig } from './testdata/fixtures.ts';
 
 const ctx = { config: testConfig(), catalog: testCatalog(), now: new Date('2026-11-28T03:10:00Z') };
 
-const firing: AlertEvent = {
-  kind: 'firing',
-  client: 'acme',
-  installation: 'main',
-  hosting: 'tekhexpert-cloud',
-  alert: 'KodeksXmlSensLockStatus',
-  importance: 'critical',
-  since: '2026-11-27T18:00:00Z',
-  at: '2026-11-27T18:05:00Z',
-  incident: 'inc-1',
+const firing = keyLostFiring({
   diagnosis: {
-    rule: 'key_missing_usb_absent',
-    alert: 'KodeksXmlSensLockStatus',
-    cause: 'Ключ SenseLock пропал с USB сервера',
+    ...KEY_LOST_DIAGNOSIS,
     hint: 'Проверьте ПО проброса USB',
     workaround: 'Подключитесь к резервному серверу 203.0.113.11',
   },
-};
+});
 
 describe('one event → one Notice per reader', () => {
   it('the team Notice has who, what, cause, links and times; the client one has no internals', () => {

@@ -10,22 +10,16 @@ import { ALERT_NAMES } from '../alerts/names.ts';
 import { count } from '../text/words.ts';
 import { htmlToPlain } from './html.ts';
 import { renderEvents } from './render.ts';
-import { CONFIG_YAML, testCatalog, testConfig } from './testdata/fixtures.ts';
+import { CONFIG_YAML, keyLostFiring, testCatalog, testConfig } from './testdata/fixtures.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const now = new Date('2026-11-28T03:10:00Z');
 
-const firing: AlertEvent = {
-  kind: 'firing',
-  client: 'acme',
-  installation: 'main',
-  hosting: 'tekhexpert-cloud',
-  alert: 'KodeksXmlSensLockStatus',
-  importance: 'critical',
+const { diagnosis: _none, ...firing } = keyLostFiring({
   since: '2026-11-28T03:00:00Z',
   at: '2026-11-28T03:05:00Z',
   incident: 'i-1',
-};
+});
 
 describe('the probe answer is in the message', () => {
   it('the codes of the failing checks and the certificate expiry (golden)', async () => {

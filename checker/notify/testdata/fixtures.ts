@@ -4,6 +4,7 @@ import { parseAlertDoc } from '../../alerts/catalog.ts';
 import { parseConfig } from '../../config/load.ts';
 import type { Config } from '../../config/schema.ts';
 import type { AlertEntry } from '../../alerts/catalog.ts';
+import type { AlertEvent } from '../../alerts/engine/events.ts';
 import type { AlertName } from '../../alerts/names.ts';
 
 export const CONFIG_YAML = `
@@ -182,4 +183,48 @@ export function bigHostingYaml(clients: number, per: number): string {
       );
   }
   return rows.join('\n');
+}
+
+type Firing = Extract<AlertEvent, { kind: 'firing' }>;
+type Resolved = Extract<AlertEvent, { kind: 'resolved' }>;
+
+/** The diagnosis of case 1: the SenseLock key fell off the server's USB. */
+export const KEY_LOST_DIAGNOSIS: NonNullable<Firing['diagnosis']> = {
+  rule: 'key_missing_usb_absent',
+  alert: 'KodeksXmlSensLockStatus',
+  cause: 'Ключ SenseLock пропал с USB сервера',
+  hint: 'Проверьте ПО проброса USB по сети и его лицензию',
+};
+
+/** Case 1 as the engine reports it: acme's main installation lost its key at 21:00 МСК; fields overridable. */
+export function keyLostFiring(over: Partial<Firing> = {}): Firing {
+  return {
+    kind: 'firing',
+    client: 'acme',
+    installation: 'main',
+    hosting: 'tekhexpert-cloud',
+    alert: 'KodeksXmlSensLockStatus',
+    importance: 'critical',
+    since: '2026-11-27T18:00:00Z',
+    at: '2026-11-27T18:05:00Z',
+    incident: 'inc-1',
+    diagnosis: KEY_LOST_DIAGNOSIS,
+    ...over,
+  };
+}
+
+/** The recovery of {@link keyLostFiring}, 65 minutes after the key was lost. */
+export function keyLostResolved(over: Partial<Resolved> = {}): Resolved {
+  return {
+    kind: 'resolved',
+    client: 'acme',
+    installation: 'main',
+    alert: 'KodeksXmlSensLockStatus',
+    importance: 'critical',
+    since: '2026-11-27T18:00:00Z',
+    at: '2026-11-27T19:05:00Z',
+    durationMs: 65 * 60_000,
+    incident: 'inc-1',
+    ...over,
+  };
 }
