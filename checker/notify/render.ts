@@ -269,23 +269,34 @@ function planGrouped(ev: Extract<AlertEvent, { kind: 'grouped' }>, ctx: RenderCo
       })),
     };
     const id = outboxId(ev.group, 'grouped', audience, route, audience !== 'team' ? client?.id : undefined);
-    const silent =
-      !('email' in route) &&
-      silentAt(
-        ctx,
-        items.map((i) => i.client),
-        ev.importance,
-        ev.at,
-      );
-    return {
-      id,
-      kind: 'grouped',
-      createdAt: ev.at,
-      route,
-      notice: alertNotice(input, audience, ctx),
-      ...(silent ? { silent } : {}),
-    };
+    return groupedPlanned(id, { audience, route, items }, input, ctx);
   });
+}
+
+/** The one message of a share of installations; quiet at night where it goes to Telegram. */
+function groupedPlanned(
+  id: string,
+  share: Share<{ client: string }>,
+  input: AlertInput,
+  ctx: RenderContext,
+): Planned {
+  const { audience, route, items } = share;
+  const silent =
+    !('email' in route) &&
+    silentAt(
+      ctx,
+      items.map((i) => i.client),
+      input.importance,
+      input.at,
+    );
+  return {
+    id,
+    kind: 'grouped',
+    createdAt: input.at,
+    route,
+    notice: alertNotice(input, audience, ctx),
+    ...(silent ? { silent } : {}),
+  };
 }
 
 /**
@@ -304,23 +315,12 @@ function planMass(ev: Extract<AlertEvent, { kind: 'count' }>, ctx: RenderContext
       ...(ev.diagnosis ? { diagnosis: ev.diagnosis } : {}),
       targets: items.map((it) => ({ client: it.client, installation: it.installation, since: it.since })),
     };
-    const id = outboxId(ev.group, 'grouped', audience, route);
-    const silent =
-      !('email' in route) &&
-      silentAt(
-        ctx,
-        items.map((i) => i.client),
-        ev.importance,
-        ev.at,
-      );
-    return {
-      id,
-      kind: 'grouped',
-      createdAt: ev.at,
-      route,
-      notice: alertNotice(input, audience, ctx),
-      ...(silent ? { silent } : {}),
-    } as Planned;
+    return groupedPlanned(
+      outboxId(ev.group, 'grouped', audience, route),
+      { audience, route, items },
+      input,
+      ctx,
+    );
   });
   const own = ev.items.flatMap((it) =>
     planEvent(
