@@ -151,6 +151,11 @@ async function copyOfDocs(): Promise<string> {
   return dir;
 }
 
+/** Rewrites one runbook of a copied docs folder (into another file when `to` is given). */
+async function editDoc(dir: string, file: string, edit: (text: string) => string, to = file): Promise<void> {
+  await writeFile(join(dir, to), edit(await readFile(join(dir, file), 'utf8')));
+}
+
 function messages(result: CatalogResult): string[] {
   return result.ok ? [] : result.diagnostics.map((d) => `${d.file.split('/').pop()}: ${d.message}`);
 }
@@ -186,10 +191,11 @@ describe('docs/errors and checker/alerts/names.ts', () => {
 
   it('fails when a runbook names an alert the code cannot raise', async () => {
     const dir = await copyOfDocs();
-    const icmp = await readFile(join(dir, 'KodeksIcmp.md'), 'utf8');
-    await writeFile(
-      join(dir, 'KodeksIcmpLoss.md'),
-      icmp.replace('alert: KodeksIcmp', 'alert: KodeksIcmpLoss'),
+    await editDoc(
+      dir,
+      'KodeksIcmp.md',
+      (t) => t.replace('alert: KodeksIcmp', 'alert: KodeksIcmpLoss'),
+      'KodeksIcmpLoss.md',
     );
     expect(messages(await loadCatalog(dir))).toEqual([
       'KodeksIcmpLoss.md: the checker cannot raise "KodeksIcmpLoss" (did you mean "KodeksIcmp"?): add it to checker/alerts/names.ts with the code that raises it, or write raised_by: smart if SMART raises it',
@@ -293,8 +299,7 @@ describe('docs/errors and checker/alerts/names.ts', () => {
 
   it('a mass alert gets count_min 10 unless it sets one; count_min alone is refused', async () => {
     const dir = await copyOfDocs();
-    const count = await readFile(join(dir, 'KodeksIcmpCount.md'), 'utf8');
-    await writeFile(join(dir, 'KodeksIcmpCount.md'), count.replace(/^count_min: .*\n/m, ''));
+    await editDoc(dir, 'KodeksIcmpCount.md', (t) => t.replace(/^count_min: .*\n/m, ''));
     const result = await loadCatalog(dir);
     expect(result.ok && result.catalog.get('KodeksIcmpCount')).toMatchObject({
       count_of: 'KodeksIcmp',
@@ -302,10 +307,8 @@ describe('docs/errors and checker/alerts/names.ts', () => {
     });
     expect(result.ok && result.catalog.get('KodeksMaintenanceCount')?.count_min).toBe(31);
     expect(result.ok && 'count_min' in result.catalog.get('KodeksIcmp')!).toBe(false);
-    const dns = await readFile(join(dir, 'KodeksDnsResolve.md'), 'utf8');
-    await writeFile(
-      join(dir, 'KodeksDnsResolve.md'),
-      dns.replace('client_visible: true', 'client_visible: true\ncount_min: 31'),
+    await editDoc(dir, 'KodeksDnsResolve.md', (t) =>
+      t.replace('client_visible: true', 'client_visible: true\ncount_min: 31'),
     );
     expect(messages(await loadCatalog(dir))).toEqual([
       'KodeksDnsResolve.md: count_min belongs to a mass alert: add count_of naming the single alert it counts',
@@ -314,10 +317,8 @@ describe('docs/errors and checker/alerts/names.ts', () => {
 
   it('a mass alert counts a single alert, never another mass alert', async () => {
     const dir = await copyOfDocs();
-    const count = await readFile(join(dir, 'KodeksTcpStatusCount.md'), 'utf8');
-    await writeFile(
-      join(dir, 'KodeksTcpStatusCount.md'),
-      count.replace('count_of: KodeksTcpStatus', 'count_of: KodeksIcmpCount'),
+    await editDoc(dir, 'KodeksTcpStatusCount.md', (t) =>
+      t.replace('count_of: KodeksTcpStatus', 'count_of: KodeksIcmpCount'),
     );
     expect(messages(await loadCatalog(dir))).toEqual([
       'KodeksTcpStatusCount.md: KodeksIcmpCount is itself a mass alert: count the single alert (KodeksIcmp)',
