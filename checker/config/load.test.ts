@@ -106,6 +106,52 @@ describe('parseConfig', () => {
   });
 });
 
+describe('vantages and quorum', () => {
+  const withChecker = (checker: string) => minimal().replace('clients:', `checker:\n${checker}\nclients:`);
+
+  it('default to no vantages listed and a majority quorum', () => {
+    const result = parseConfig('t.yaml', minimal());
+    expect(result.ok && result.config.checker).toMatchObject({ vantages: [], quorum: 'majority' });
+  });
+
+  it.each([
+    [
+      '  vantages: [github-hosted, self-hosted]\n  quorum: 2',
+      { vantages: ['github-hosted', 'self-hosted'], quorum: 2 },
+    ],
+    ['  vantages: [a, b, c]\n  quorum: all', { vantages: ['a', 'b', 'c'], quorum: 'all' }],
+  ])('%j is read', (checker, want) => {
+    const result = parseConfig('t.yaml', withChecker(checker));
+    if (!result.ok) throw new Error(result.diagnostics.map(formatDiagnostic).join('\n'));
+    expect(result.config.checker).toMatchObject(want);
+  });
+
+  it.each([
+    [
+      '  vantages: [github-hosted, github-hosted]',
+      't.yaml:4:29 checker.vantages[1]: duplicate vantage "github-hosted" (first at vantages[0])',
+    ],
+    [
+      '  vantages: [a, b]\n  quorum: 3',
+      't.yaml:5:11 checker.quorum: quorum 3 is more than the 2 vantages listed: no check could ever fail',
+    ],
+    [
+      '  vantages: [GitHub Hosted]',
+      't.yaml:4:14 checker.vantages[0]: an id is lowercase letters, digits and dashes ([a-z0-9-]) (got "GitHub Hosted")',
+    ],
+  ])('%j is refused', (checker, message) => {
+    const result = parseConfig('t.yaml', withChecker(checker));
+    expect(result.ok ? [] : result.diagnostics.map(formatDiagnostic)).toEqual([message]);
+  });
+
+  it('refuses a quorum that is not majority, all or a number', () => {
+    const result = parseConfig('t.yaml', withChecker('  quorum: most'));
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(formatDiagnostic(result.diagnostics[0]!)).toMatch(/^t\.yaml:4:11 checker\.quorum: /);
+  });
+});
+
 describe('durations', () => {
   it.each([
     ['30s', 30_000],

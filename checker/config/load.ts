@@ -140,6 +140,21 @@ function crossCheck(data: Record<string, unknown>, ctx: Ctx): Diagnostic[] {
     if (o.after !== undefined && !isSustained(name)) at(['alerts', name, 'after'], afterMisplaced(name));
   }
 
+  const checker = isRecord(data.checker) ? data.checker : {};
+  const vantages = Array.isArray(checker.vantages) ? checker.vantages : [];
+  const vantageIds = new Map<unknown, number>();
+  vantages.forEach((v, vi) => {
+    const first = vantageIds.get(v);
+    if (first !== undefined)
+      at(['checker', 'vantages', vi], `duplicate vantage "${String(v)}" (first at vantages[${first}])`);
+    else vantageIds.set(v, vi);
+  });
+  if (typeof checker.quorum === 'number' && vantages.length > 0 && checker.quorum > vantages.length)
+    at(
+      ['checker', 'quorum'],
+      `quorum ${checker.quorum} is more than the ${vantages.length} vantages listed: no check could ever fail`,
+    );
+
   const maintenance = Array.isArray(data.maintenance) ? data.maintenance : [];
   maintenance.forEach((m, mi) => {
     if (!isRecord(m)) return;

@@ -505,6 +505,18 @@ export const configSchema = z.strictObject({
       resolvers: z.array(resolver()).min(1).default(['system']),
       /** Internal addresses or CIDR ranges every installation's probes may connect to (default none). */
       allow: z.array(addressRange()).default([]),
+      /**
+       * Places the checks run from (`--vantage`, SMART_VANTAGE), e.g. github-hosted and self-hosted: results
+       * are recorded per vantage and `smart check --merge` refuses results of a vantage not listed (default:
+       * none listed, any name is accepted).
+       */
+      vantages: z.array(id()).max(16).default([]),
+      /**
+       * Fresh vantages (results of this run, canaries passing) that must see a check fail before it counts as
+       * failed: majority (more than half of those that observed it, the default), all, or a number (at most
+       * as many as observed it). A vantage that could not observe a check (unknown) does not vote.
+       */
+      quorum: z.union([z.enum(['majority', 'all']), z.int().min(1).max(16)]).default('majority'),
     })
     .prefault({}),
   /** Where alerts go. */
