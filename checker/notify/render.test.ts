@@ -304,6 +304,33 @@ describe('follow-ups of a hosting-wide problem', () => {
     expect(htmlToPlain(items[0]!.text)).toMatch(/Восстановлено установок: \d/);
   });
 
+  it('recoveries of one group in two runs are two replies, not one taken for the other (a late shard)', () => {
+    const g4 = grouped(4);
+    const at = (run: string) =>
+      g4.items.map((it) => ({
+        kind: 'resolved' as const,
+        client: it.client,
+        installation: it.installation,
+        hosting: 'tekhexpert-cloud',
+        alert: 'KodeksDnsResolve' as const,
+        importance: 'critical' as const,
+        since: it.since,
+        at: run,
+        incident: it.incident,
+        group: g4.group,
+        durationMs: Date.parse(run) - Date.parse(it.since),
+      }));
+    const first = renderEvents(at('2026-11-28T07:40:00Z').slice(0, 2), ctx);
+    const later = renderEvents(at('2026-11-28T07:45:00Z').slice(2), ctx);
+    const firstIds = new Set(first.map((i) => i.id));
+    expect(later.length).toBeGreaterThan(0);
+    for (const i of later) expect(firstIds.has(i.id)).toBe(false);
+    // Rendering the same run again still gives the same ids: a resend is recognised.
+    expect(renderEvents(at('2026-11-28T07:45:00Z').slice(2), ctx).map((i) => i.id)).toEqual(
+      later.map((i) => i.id),
+    );
+  });
+
   it('a single recovery of a group is the ordinary reply', () => {
     const [one] = follow('resolved', '2026-11-28T07:40:00Z');
     const items = renderEvents([one!], ctx);

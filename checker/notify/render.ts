@@ -385,8 +385,10 @@ function planHostingFollowUp(events: FollowUp[], ctx: RenderContext): Planned[] 
           ...('email' in route ? { replyTo: outboxId(group, 'grouped', audience, route) } : {}),
           ...quiet,
         };
+      // The run's time is part of the id: installations of one group that recover in different runs (or whose
+      // shard came late) are each told, not taken for a message already sent.
       return {
-        id: outboxId(group, 'resolved', audience, route, perClient),
+        id: outboxId(group, 'resolved', audience, route, perClient ? `${perClient}|${first.at}` : first.at),
         kind: 'resolved',
         createdAt: first.at,
         route,
