@@ -142,6 +142,9 @@ const OPERATOR_TITLE: Record<string, string> = {
   checker_online: 'SMART: проверяющий снова на связи',
   icmp_unavailable: 'SMART: ICMP недоступен с этого раннера',
   checker_stale: 'SMART: проверки давно не запускались',
+  vantage_silent: 'SMART: место проверки молчит',
+  vantage_back: 'SMART: место проверки снова на связи',
+  shards_missing: 'SMART: часть проверки не прислала результатов',
 };
 
 /** An installation an event names, with its own times. */

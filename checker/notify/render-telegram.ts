@@ -314,6 +314,9 @@ const OPERATOR_SIGN: Record<string, string> = {
   checker_online: '✅',
   icmp_unavailable: 'ℹ️',
   checker_stale: '🟠',
+  vantage_silent: '🟠',
+  vantage_back: '✅',
+  shards_missing: '🟠',
 };
 
 /** A message about the checker itself (never about a client). */

@@ -1,4 +1,5 @@
 import type { CheckId, ProbeResult } from '../probes/types.ts';
+import type { VantageReport } from '../status/schema.ts';
 
 /** What one run observed for one installation. */
 export interface InstallationResults {
@@ -8,6 +9,11 @@ export interface InstallationResults {
   installation: string;
   /** Result per check that is configured for the installation. */
   checks: Partial<Record<CheckId, ProbeResult>>;
+  /**
+   * Set when no fresh vantage with a working network observed the installation in this run (a merged run
+   * whose shard did not arrive): Russian, why. `checks` is then empty and the alert engine holds its state.
+   */
+  unobserved?: string;
 }
 
 /** Everything one run of all probes observed, before diagnosis and alerting. */
@@ -25,4 +31,6 @@ export interface RunResults {
   notes: string[];
   /** True when ICMP could not be used from here at all (ping missing or forbidden). */
   icmpUnavailable: boolean;
+  /** Per vantage name, what each contributed (set by the merge of vantages' results, checker/vantages). */
+  vantages?: Record<string, Omit<VantageReport, 'last_seen'>>;
 }

@@ -123,6 +123,21 @@ export const installationStateSchema = z.object({
   ),
   /** Alert state machines (each with its own probable cause). */
   alerts: z.preprocess(renamedAlertKeys, z.partialRecord(z.enum(ALERT_NAMES), alertStateSchema)),
+  /**
+   * Present while no fresh vantage could observe the installation (its shard's results did not arrive, or
+   * every vantage that checks it had no network): alerts, checks and components are held as last seen, the
+   * overall state is no_data and the time from this run on counts as no data — never as up.
+   */
+  unobserved: z
+    .object({
+      /** The first run without data. */
+      since: iso,
+      /** The last run that observed it. */
+      last_seen: iso,
+      /** Russian, for operators: why, e.g. «шард 3 из 10 (github-hosted): результаты не пришли». */
+      reason: z.string(),
+    })
+    .optional(),
 });
 
 /** state/<client>.json: current component and alert states of one client's installations. */
@@ -135,6 +150,37 @@ export const clientStateSchema = z.object({
   /** By installation id. */
   installations: z.record(z.string(), installationStateSchema),
 });
+
+/**
+ * What one vantage (a place the checks run from: a GitHub-hosted runner, a self-hosted one) contributed to a
+ * run. Only vantage names, times and counts: the heartbeat is public.
+ */
+export const vantageReportSchema = z.object({
+  /** Results of this run arrived in time; a vantage that is not fresh does not vote. */
+  fresh: z.boolean(),
+  /** Its canaries passed in every part that arrived (a part whose canaries failed does not vote). */
+  network_ok: z.boolean(),
+  /** When its checks of this run began and ended (absent when nothing fresh arrived). */
+  started_at: iso.optional(),
+  finished_at: iso.optional(),
+  /** The end of the last run it delivered fresh results for (kept while it is silent). */
+  last_seen: iso.optional(),
+  /** Its shards (`smart check --shard I/N`): how many, and which did not arrive or had no network. */
+  shards: z
+    .object({
+      count: z.int().positive(),
+      missing: z.array(z.int().positive()),
+      blind: z.array(z.int().positive()).default([]),
+    })
+    .optional(),
+  /** Installations it observed in this run (canaries passing). */
+  installations: z.int().nonnegative(),
+  /** ICMP could not be used from there. */
+  icmp_unavailable: z.boolean().default(false),
+  /** Why results it sent were not used, e.g. «результаты старше интервала». */
+  refused: z.string().optional(),
+});
+export type VantageReport = z.output<typeof vantageReportSchema>;
 
 /** heartbeat.json: the last run of the checker. */
 export const heartbeatSchema = z.object({
@@ -158,9 +204,15 @@ export const heartbeatSchema = z.object({
     fail: z.int().nonnegative(),
     unknown: z.int().nonnegative(),
     firing: z.int().nonnegative(),
+    /** Installations no fresh vantage observed in this run (absent in files written before vantages). */
+    unobserved: z.int().nonnegative().optional(),
   }),
   /** Operator notes of this run, e.g. "ICMP недоступен с этого раннера". */
   notes: z.array(z.string()).default([]),
+  /** Per vantage name: what it contributed (absent in files written before vantages). */
+  vantages: z.record(z.string(), vantageReportSchema).optional(),
+  /** How many vantages had to agree that a check failed, as configured (checker.quorum). */
+  quorum: z.union([z.enum(['majority', 'all']), z.int().positive()]).optional(),
 });
 
 /** Daily aggregate for one installation (and per component) in history files. */

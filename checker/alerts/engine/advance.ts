@@ -13,6 +13,7 @@ import type { Window } from '../../sla/accounting.ts';
 import { localMonth, monthRange } from '../../sla/time.ts';
 import { type ClientState, type Heartbeat, STATUS_SCHEMA_VERSION } from '../../status/schema.ts';
 import { DEFAULT_COUNT_MIN } from '../catalog.ts';
+import { count } from '../../text/words.ts';
 import type { AlertEvent } from './events.ts';
 import { HistoryBook } from './history.ts';
 import { IncidentBook, incidentMonthOf } from './incidents.ts';
@@ -120,6 +121,7 @@ export function advance(input: EngineInput): EngineOutput {
       tz: inst.timezone ?? config.checker.timezone,
       windows: windowsOf(config, client.id, inst.id),
       networkOk: results.networkOk,
+      ...(ir.unobserved !== undefined ? { unobserved: ir.unobserved } : {}),
       facts: {
         ip: Boolean(inst.ip),
         ...(inst.hosting ? { hosting: config.hostings[inst.hosting]?.title ?? inst.hosting } : {}),
@@ -275,6 +277,54 @@ function operatorEvents(input: EngineInput, at: string): AlertEvent[] {
       at,
       text: 'ICMP (ping) недоступен с этого места запуска: проверки ping помечены как «неизвестно» и не поднимают алертов. Для ping нужен свой раннер.',
     });
+  out.push(...vantageEvents(input, at));
+  return out;
+}
+
+/**
+ * News about the vantages listed in installations.yaml, each said once: one sent nothing fresh this run (its
+ * vote is missing) or is back; shards of a vantage did not arrive (their installations have no data).
+ */
+function vantageEvents(input: EngineInput, at: string): AlertEvent[] {
+  const now = input.results.vantages;
+  if (!now) return [];
+  const before = input.previous.heartbeat?.vantages;
+  const out: AlertEvent[] = [];
+  for (const name of input.config.checker.vantages) {
+    const v = now[name];
+    const was = before?.[name];
+    if (!v?.fresh && was?.fresh !== false) {
+      const why = v?.refused ? ` (${v.refused})` : '';
+      out.push({
+        kind: 'operator',
+        code: 'vantage_silent',
+        at,
+        text: `Место проверки «${name}» не прислало результатов этого запуска${why}: его голос не учитывается, установки проверяют остальные места. Проверьте задание и раннер в GitHub Actions.`,
+      });
+    }
+    if (v?.fresh && was?.fresh === false)
+      out.push({
+        kind: 'operator',
+        code: 'vantage_back',
+        at,
+        text: `Место проверки «${name}» снова присылает результаты, его голос учитывается.`,
+      });
+  }
+  const unobserved = input.results.installations.filter((i) => i.unobserved !== undefined).length;
+  for (const [name, v] of Object.entries(now)) {
+    const missing = v.shards?.missing ?? [];
+    if (!v.fresh || missing.length === 0 || (before?.[name]?.shards?.missing.length ?? 0) > 0) continue;
+    out.push({
+      kind: 'operator',
+      code: 'shards_missing',
+      at,
+      text:
+        `Место проверки «${name}»: не пришли результаты ${missing.length === 1 ? 'шарда' : 'шардов'} ${missing.join(', ')} из ${v.shards!.count}` +
+        (unobserved > 0
+          ? ` — ${count(unobserved, 'установка', 'установки', 'установок')} в этом запуске без данных (не «работает» и не «сбой»).`
+          : ', их установки проверили другие места.'),
+    });
+  }
   return out;
 }
 
@@ -293,7 +343,13 @@ function heartbeat(input: EngineInput, next: StatusSnapshot, at: string): Heartb
     started_at: at,
     finished_at: results.finishedAt.toISOString(),
     duration_ms: Math.max(0, results.finishedAt.getTime() - results.startedAt.getTime()),
-    vantage: input.vantage ?? 'local',
+    vantage:
+      input.vantage ??
+      (Object.entries(results.vantages ?? {})
+        .filter(([, v]) => v.fresh)
+        .map(([n]) => n)
+        .join(', ') ||
+        'local'),
     interval_ms: config.checker.interval,
     network_ok: results.networkOk,
     counts: {
@@ -304,7 +360,27 @@ function heartbeat(input: EngineInput, next: StatusSnapshot, at: string): Heartb
       fail: checks.filter((c) => c?.status === 'fail').length,
       unknown: checks.filter((c) => c?.status === 'unknown').length,
       firing,
+      ...(results.vantages ? { unobserved: results.installations.filter((i) => i.unobserved).length } : {}),
     },
     notes,
+    ...(results.vantages
+      ? {
+          vantages: vantageReports(results.vantages, input.previous.heartbeat),
+          quorum: config.checker.quorum,
+        }
+      : {}),
   };
+}
+
+/** The run's vantage reports, each with when it last delivered fresh results. */
+function vantageReports(
+  now: NonNullable<EngineInput['results']['vantages']>,
+  before: Heartbeat | undefined,
+): NonNullable<Heartbeat['vantages']> {
+  const out: NonNullable<Heartbeat['vantages']> = {};
+  for (const [name, v] of Object.entries(now)) {
+    const last = v.fresh ? v.finished_at : before?.vantages?.[name]?.last_seen;
+    out[name] = { ...v, ...(last ? { last_seen: last } : {}) };
+  }
+  return out;
 }

@@ -106,8 +106,19 @@ export type AlertEvent =
     })
   | {
       kind: 'operator';
-      /** checker_offline / checker_online / icmp_unavailable / checker_stale. */
-      code: 'checker_offline' | 'checker_online' | 'icmp_unavailable' | 'checker_stale';
+      /**
+       * checker_offline / checker_online / icmp_unavailable / checker_stale; a vantage listed in
+       * installations.yaml that sent nothing fresh (vantage_silent) or is back (vantage_back); shards of a
+       * vantage whose results did not arrive (shards_missing).
+       */
+      code:
+        | 'checker_offline'
+        | 'checker_online'
+        | 'icmp_unavailable'
+        | 'checker_stale'
+        | 'vantage_silent'
+        | 'vantage_back'
+        | 'shards_missing';
       at: string;
       /** Russian text for the operator. */
       text: string;

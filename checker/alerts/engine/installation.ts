@@ -75,6 +75,8 @@ export interface InstallationStep {
   /** This installation's maintenance windows. */
   windows: readonly Window[];
   networkOk: boolean;
+  /** Why no vantage observed the installation in this run (its state is held, the run is no data). */
+  unobserved?: string;
   /** What the diagnosis may name about the installation (its hosting's title, whether it has an ip). */
   facts: InstallationFacts;
   /** Fleet-wide alert settings (installations.yaml `alerts:`): duration thresholds. */
@@ -97,6 +99,21 @@ export function stepInstallation(s: InstallationStep): {
   if (!s.networkOk) {
     // The checker could not see the network: nothing about the client changes, the time is no data.
     return { state: prev ? { ...prev, checked_at: at } : undefined, events: [], firing: [] };
+  }
+  if (s.unobserved !== undefined) {
+    // Nobody looked this run (a shard's results did not arrive): hold everything, say «no data».
+    if (!prev) return { events: [], firing: [] };
+    const state: InstallationState = {
+      ...prev,
+      overall: inMaintenance ? 'under_maintenance' : 'no_data',
+      checked_at: at,
+      unobserved: {
+        since: prev.unobserved?.since ?? at,
+        last_seen: prev.unobserved?.last_seen ?? prev.checked_at,
+        reason: s.unobserved,
+      },
+    };
+    return { state, events: [], firing: [] };
   }
 
   const events: AlertEvent[] = [];
@@ -278,11 +295,12 @@ function accountSince(s: InstallationStep): Segment[] {
   const { prev, atMs, tz } = s;
   if (!prev) {
     // First sight of this installation: the earlier part of today was not observed.
-    if (!s.networkOk) return [];
+    if (!s.networkOk || s.unobserved !== undefined) return [];
     return segmentInterval(dayStart(localDay(atMs, tz), tz), atMs, 'no_data', [], s.windows);
   }
   const prevMs = Date.parse(prev.checked_at);
-  if (!s.networkOk || atMs - prevMs > 3 * s.intervalMs)
+  // The previous run saw nothing of it: its state then was «no data», and that holds until this run.
+  if (!s.networkOk || prev.unobserved || atMs - prevMs > 3 * s.intervalMs)
     // A very long silence is recorded only as far back as the history files the cycle loads.
     return segmentInterval(Math.max(prevMs, atMs - MAX_GAP_MS), atMs, 'no_data', [], s.windows);
   const downComponents = (Object.keys(prev.components) as Component[]).filter(

@@ -122,7 +122,9 @@ const SERVER_CHECKS = ['http', 'http_ip', 'tcp', 'metrics'] as const;
 function serverFact(s: InstallationState | undefined): InstallationView['server'] {
   if (!s) return undefined;
   const checks = SERVER_CHECKS.map((c) => s.checks[c]).filter((c) => c !== undefined);
-  if (checks.some((c) => c.status === 'ok')) return { answered: Date.parse(s.checked_at) };
+  // While nobody could look (a shard's results did not arrive), the last answer is the last run that looked.
+  const lookedAt = s.unobserved?.last_seen ?? s.checked_at;
+  if (checks.some((c) => c.status === 'ok')) return { answered: Date.parse(lookedAt) };
   const failing = checks.filter((c) => c.status === 'fail');
   if (failing.length === 0) return undefined;
   // The last answer came before the latest of the failures began.
