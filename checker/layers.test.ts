@@ -3,9 +3,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The checker's house has one way down: commands → check-run → notify → alerts → diagnose → probing → probes
- * → config, with the status model (`status/`) at the bottom. The pure parts never reach for I/O: a module
- * under these folders (test kits and tests included) must not import the folders named against it.
+ * The checker's house has one way down: commands → check-run → notify → alerts → diagnose → vantages, shards
+ * → probing → probes → config, with the status model (`status/`) at the bottom. The pure parts never reach
+ * for I/O: a module under these folders (test kits and tests included) must not import the folders named
+ * against it.
  */
 const RULES: { folder: string; never: string[] }[] = [
   { folder: 'alerts', never: ['store', 'notify', 'commands', 'check-run'] },
@@ -16,6 +17,9 @@ const RULES: { folder: string; never: string[] }[] = [
     never: ['store', 'notify', 'commands', 'check-run', 'probing', 'diagnose', 'alerts/engine'],
   },
   { folder: 'sla', never: ['store', 'notify', 'commands', 'check-run'] },
+  // Scale-out: which installations a shard checks, its result file, and the vantages' quorum are pure.
+  { folder: 'shards', never: ['store', 'notify', 'commands', 'check-run', 'alerts', 'diagnose'] },
+  { folder: 'vantages', never: ['store', 'notify', 'commands', 'check-run', 'alerts', 'diagnose'] },
   // Words shared by the site and the messages (durations): a leaf that imports nothing of the checker.
   {
     folder: 'text',

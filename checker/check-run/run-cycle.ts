@@ -26,6 +26,7 @@ import { revealPrivate, sealPrivate } from '../status/redact.ts';
 import type { MailItem, Outbox, OutboxItem } from '../status/schema.ts';
 import { readClientState, readOutbox } from '../store/read.ts';
 import type { StatusStore, StoreView } from '../store/types.ts';
+import { wholeRunVantage } from '../vantages/merge.ts';
 import { loadSnapshot, snapshotChanges } from './snapshot.ts';
 
 /** The diagnosis rules of checker/diagnose. */
@@ -50,7 +51,7 @@ export interface CycleDeps {
   /** Narrow to `client` or `client/installation`. */
   only?: string;
   dryRun?: boolean;
-  /** heartbeat.vantage. */
+  /** heartbeat.vantage: where the checks ran from (a merge of shards names its vantages itself). */
   vantage?: string;
   /** Extra dependencies of the probes (tests: CA, resolvers, ping). */
   runDeps?: Omit<RunDeps, 'now' | 'readAgentReport' | 'readState'>;
@@ -91,7 +92,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const notify = deps.telegram !== undefined || deps.queueOnly === true;
   const mail = deps.mailer !== undefined || deps.queueMail === true;
 
-  const results = await checks(
+  const observed = await checks(
     config,
     {
       ...deps.runDeps,
@@ -101,6 +102,11 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     },
     { only: deps.only, onProgress: deps.onProgress },
   );
+  // A run from one place is one vantage; a merge of shards (check-run/shards.ts) brings its own reports.
+  const results: RunResults =
+    observed.vantages || deps.vantage === undefined
+      ? observed
+      : { ...observed, vantages: wholeRunVantage(deps.vantage, observed) };
 
   let out: EngineOutput | undefined;
   let queued: OutboxItem[] = [];

@@ -7,11 +7,14 @@
 import { resolve } from 'node:path';
 import type { AlertEvent } from '../alerts/engine/events.ts';
 import { type CycleDeps, type CycleResult, runCycle } from '../check-run/run-cycle.ts';
+import { type CollectedShards, collectShards, runShard, type ShardRun } from '../check-run/shards.ts';
+import type { Config } from '../config/schema.ts';
 import { consoleMailer, consoleNotifier, printOutbox } from '../notify/console.ts';
 import { createMailer, type MailerLike, smtpSecrets } from '../notify/smtp-client.ts';
 import { createTelegramClient, DEFAULT_API_ROOT, redact } from '../notify/telegram-client.ts';
 import type { TelegramLike } from '../notify/types.ts';
 import { formatResultsTable, progressLine } from '../probing/report.ts';
+import { parseShardSpec, type ShardSpec } from '../shards/select.ts';
 import { StatusFileError } from '../status/format.ts';
 import { createFsStore } from '../store/fs.ts';
 import { createGithubStore } from '../store/github.ts';
@@ -22,7 +25,9 @@ import { type CommandIo, EXIT, parseOptions, usageError } from './io.ts';
 
 const USAGE = `usage: smart check [--config installations.yaml] [--docs DIR] [--store fs|github]
                    [--status-dir status] [--notify telegram|console|none] [--only CLIENT[/INSTALLATION]]
-                   [--dry-run] [--json]
+                   [--dry-run] [--json] [--vantage NAME]
+       smart check --shard I/N [--results-dir shard-results] [--run ID] [--vantage NAME] …
+       smart check --merge [--results-dir shard-results] [--run ID] …
 
 Runs every probe, advances the alerts, writes the status data and sends the notifications.
   --config FILE     the installations file (default installations.yaml)
@@ -33,9 +38,17 @@ Runs every probe, advances the alerts, writes the status data and sends the noti
   --only            check one client or one installation
   --dry-run         compute everything, write and send nothing
   --json            print the results and events as JSON instead of the table
+  --vantage         where the checks run from (default: SMART_VANTAGE, RUNNER_NAME or "local")
+  --shard I/N       check only shard I of N (a stable slice: by a hash of client/installation) and write the
+                    results to --results-dir; no alerts, no messages, nothing written to the store
+  --merge           read every shard result of this run from --results-dir, merge the vantages (quorum)
+                    and run the alerts, the messages and the status commit once
+  --run             the workflow run the shards belong to (default: GITHUB_RUN_ID)
   Mails go to managers when SMTP_URL is set (console: printed); --notify none sends no mail either.
 Environment: TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT; SMTP_URL; GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL;
-SMART_VANTAGE (where the checks run from, default: RUNNER_NAME or "local").`;
+SMART_VANTAGE, RUNNER_NAME; GITHUB_RUN_ID.`;
+
+const VANTAGE_ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
 /** Test hooks: extra probe dependencies (local CA, resolvers), the clock, GitHub retry pacing. */
 export interface CheckHooks {
@@ -62,6 +75,11 @@ export async function run(argv: string[], io: CommandIo, hooks: CheckHooks = {})
       only: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      vantage: { type: 'string' },
+      shard: { type: 'string' },
+      merge: { type: 'boolean', default: false },
+      'results-dir': { type: 'string', default: 'shard-results' },
+      run: { type: 'string' },
       help: { type: 'boolean' },
     },
     io,
@@ -73,6 +91,26 @@ export async function run(argv: string[], io: CommandIo, hooks: CheckHooks = {})
   const notify = v.notify ?? (io.env.TELEGRAM_BOT_TOKEN ? 'telegram' : 'console');
   if (v.only !== undefined && !/^[a-z0-9-]+(\/[a-z0-9-]+)?$/.test(v.only))
     return usageError(io, USAGE, `--only expects CLIENT or CLIENT/INSTALLATION, got "${v.only}"`);
+  const shard = v.shard === undefined ? undefined : parseShardSpec(v.shard);
+  if (typeof shard === 'string') return usageError(io, USAGE, shard);
+  if ((shard || v.merge) && v.only !== undefined)
+    return usageError(
+      io,
+      USAGE,
+      '--only checks one client or installation; it does not go with --shard or --merge',
+    );
+  if (shard && v.merge)
+    return usageError(io, USAGE, '--shard probes one slice, --merge merges the slices: one of them per run');
+  if (shard && v.notify !== undefined)
+    return usageError(
+      io,
+      USAGE,
+      'a shard sends nothing (--notify belongs to the merge: smart check --merge)',
+    );
+  const vantage = v.vantage ?? (io.env.SMART_VANTAGE || io.env.RUNNER_NAME || 'local');
+  if (v.vantage !== undefined && !VANTAGE_ID.test(vantage))
+    return usageError(io, USAGE, `--vantage is a name of [a-z0-9-], got "${vantage}"`);
+  const runId = v.run ?? (io.env.GITHUB_RUN_ID || null);
 
   const inputs = await loadInputs(io, 'smart check', v.config, v.docs);
   if (!inputs.ok) {
@@ -88,6 +126,15 @@ export async function run(argv: string[], io: CommandIo, hooks: CheckHooks = {})
       );
       return 1;
     }
+  }
+
+  const listed = inputs.config.checker.vantages;
+  if (shard && listed.length > 0 && !listed.includes(vantage)) {
+    io.err(
+      `smart check: vantage "${vantage}" is not in checker.vantages of ${displayPath(v.config, io.cwd)} (${listed.join(', ')}): ` +
+        'the merge would refuse its results; pass --vantage or SMART_VANTAGE',
+    );
+    return EXIT.usage;
   }
 
   let store: StatusStore;
@@ -128,6 +175,37 @@ export async function run(argv: string[], io: CommandIo, hooks: CheckHooks = {})
     return 1;
   }
 
+  if (shard) {
+    if (!VANTAGE_ID.test(vantage)) {
+      io.err(
+        `smart check: the vantage name "${vantage}" is not of [a-z0-9-]: pass --vantage or SMART_VANTAGE`,
+      );
+      return EXIT.usage;
+    }
+    return runShardCommand(io, v, { config: inputs.config, shard, vantage, run: runId, store, hooks });
+  }
+  let merged: CollectedShards['results'] | undefined;
+  if (v.merge) {
+    const dir = resolve(io.cwd, v['results-dir']!);
+    const got = await collectShards(inputs.config, dir, {
+      run: runId,
+      now: (hooks.now ?? (() => new Date()))(),
+    });
+    for (const p of got.problems) io.err(`smart check: ${v['results-dir']}/${p}`);
+    for (const r of got.refused)
+      io.err(
+        `smart check: ${r.vantage}${r.shard ? ` ${r.shard.index}/${r.shard.count}` : ''}: не учтено — ${r.reason}`,
+      );
+    if (!got.results) {
+      io.err(
+        `smart check: no shard result of this run in ${v['results-dir']}${runId ? ` (run ${runId})` : ''}: ` +
+          'nothing was merged or written (the watchdog tells when no run lands for 3 × interval)',
+      );
+      return 1;
+    }
+    merged = got.results;
+  }
+
   let telegram: TelegramLike | undefined;
   if (notify === 'telegram') {
     const token = io.env.TELEGRAM_BOT_TOKEN;
@@ -160,7 +238,8 @@ export async function run(argv: string[], io: CommandIo, hooks: CheckHooks = {})
       mailer,
       only: v.only,
       dryRun: v['dry-run'],
-      vantage: io.env.SMART_VANTAGE || io.env.RUNNER_NAME || 'local',
+      // A merge names the vantages whose results it merged.
+      ...(merged ? { checks: async () => merged } : { vantage }),
       now: hooks.now,
       runDeps: hooks.runDeps,
       onProgress:
@@ -208,6 +287,59 @@ export async function run(argv: string[], io: CommandIo, hooks: CheckHooks = {})
   io.out(formatResultsTable(result.results));
   io.out(summary(result, store.name, v['dry-run']!, notify));
   return 0;
+}
+
+/** `smart check --shard I/N`: probe one slice, write its shard result, nothing else. */
+async function runShardCommand(
+  io: CommandIo,
+  v: { 'results-dir'?: string; 'dry-run'?: boolean; json?: boolean },
+  s: {
+    config: Config;
+    shard: ShardSpec;
+    vantage: string;
+    run: string | null;
+    store: StatusStore;
+    hooks: CheckHooks;
+  },
+): Promise<number> {
+  const dir = resolve(io.cwd, v['results-dir']!);
+  const label = `шард ${s.shard.index} из ${s.shard.count} (${s.vantage})`;
+  let done: ShardRun;
+  try {
+    done = await runShard({
+      config: s.config,
+      shard: s.shard,
+      vantage: s.vantage,
+      run: s.run,
+      store: s.store,
+      resultsDir: dir,
+      now: s.hooks.now,
+      runDeps: s.hooks.runDeps,
+      write: !v['dry-run'],
+    });
+  } catch (err) {
+    io.err(`smart check: ${label}: ${(err as Error).message}`);
+    io.err('no shard result was written: the merge counts this shard as missing');
+    return 1;
+  }
+  if (v.json) {
+    io.out(
+      JSON.stringify({ shard: s.shard, vantage: s.vantage, run: s.run, results: done.results }, null, 2),
+    );
+    return 0;
+  }
+  io.out(formatResultsTable(done.results));
+  const where = v['dry-run']
+    ? 'пробный запуск: файл не записан'
+    : `записан ${relativeTo(io.cwd, done.file)} (${done.bytes} байт)`;
+  io.out(
+    `Результаты: ${label}, ${where}. Алерты, сообщения и данные статуса — при слиянии (smart check --merge).`,
+  );
+  return 0;
+}
+
+function relativeTo(cwd: string, file: string): string {
+  return file.startsWith(`${cwd}/`) ? file.slice(cwd.length + 1) : file;
 }
 
 function summary(r: CycleResult, where: string, dryRun: boolean, notify: string): string {
