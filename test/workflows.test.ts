@@ -26,6 +26,9 @@ interface Job {
   permissions?: Record<string, string>;
   steps?: Step[];
   environment?: unknown;
+  needs?: string | string[];
+  if?: string;
+  strategy?: { 'fail-fast'?: boolean; matrix?: Record<string, unknown> };
 }
 interface Workflow {
   on: Record<string, unknown>;
@@ -34,6 +37,8 @@ interface Workflow {
   jobs: Record<string, Job>;
 }
 const workflow = (f: string) => parse(text(f)) as Workflow;
+/** A GitHub Actions expression as written in a workflow: `${{ … }}`. */
+const expr = (inner: string) => `\${{ ${inner} }}`;
 
 /** The minutes of the hour a cron minute field such as "2-59/5" or "*\/5" selects. */
 function cronMinutes(field: string): number[] {
@@ -98,27 +103,74 @@ describe('check.yml', () => {
     expect(wf.permissions).toEqual({});
     const perms = Object.fromEntries(Object.entries(wf.jobs).map(([n, j]) => [n, j.permissions]));
     expect(perms).toEqual({
-      check: { contents: 'write', deployments: 'read' },
+      probe: { contents: 'read' },
+      'probe-self-hosted': { contents: 'read' },
+      merge: { contents: 'write', deployments: 'read' },
       build: { contents: 'read' },
       deploy: { pages: 'write', 'id-token': 'write' },
     });
   });
 
-  it('checks with the github store and Telegram, secrets from the repository', () => {
-    const steps = wf.jobs.check!.steps!;
-    const check = steps.find((s) => s.run?.includes('smart check'));
-    expect(check?.run).toBe('npx smart check --store github --notify telegram');
+  it('runs the shards as a matrix that only probes: no secret, no token, nothing written but a shard result', () => {
+    const probe = wf.jobs.probe!;
+    expect(probe.strategy?.['fail-fast']).toBe(false);
+    const shards = probe.strategy?.matrix?.shard as number[];
+    expect(shards.length).toBeGreaterThanOrEqual(2);
+    expect(shards).toEqual(shards.map((_, i) => i + 1));
+    const check = probe.steps!.find((s) => s.run?.includes('smart check'))!;
+    expect(check.run).toMatch(
+      /^npx smart check --shard "\$\{\{ matrix\.shard \}\}\/\$\{\{ strategy\.job-total \}\}" --vantage github-hosted --store fs --status-dir \.status --results-dir shard-results$/,
+    );
+    expect(check.run).not.toMatch(/--notify|--merge/);
+    // No step of a shard sees a secret: the probes talk to servers nobody vouches for.
+    expect(text('check.yml').split('probe-self-hosted:')[0]!.split('  probe:')[1]).not.toMatch(/secrets\./);
+    const upload = probe.steps!.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(upload.with).toMatchObject({
+      name: `shard-github-hosted-${expr('matrix.shard')}`,
+      path: 'shard-results/',
+      'retention-days': 1,
+      'if-no-files-found': 'error',
+    });
+  });
+
+  it('adds a self-hosted vantage (ping works there) only when the repository variable SMART_RUNNER names one', () => {
+    const self = wf.jobs['probe-self-hosted']!;
+    expect(self.if).toBe("vars.SMART_RUNNER != ''");
+    expect(self['runs-on']).toBe(expr('vars.SMART_RUNNER'));
+    expect(self.steps!.find((s) => s.run?.includes('smart check'))?.run).toMatch(
+      /^npx smart check --shard 1\/1 --vantage self-hosted --store fs --status-dir \.status --results-dir shard-results$/,
+    );
+    expect(self.steps!.find((s) => s.uses?.startsWith('actions/upload-artifact@'))?.with?.name).toBe(
+      'shard-self-hosted-1',
+    );
+  });
+
+  it('merges every shard result once — also when a shard failed — with the github store and Telegram', () => {
+    const merge = wf.jobs.merge!;
+    expect(merge.needs).toEqual(['probe', 'probe-self-hosted']);
+    expect(merge.if).toBe(expr('!cancelled()'));
+    const download = merge.steps!.find((s) => s.uses?.startsWith('actions/download-artifact@'))!;
+    expect(download.with).toEqual({ pattern: 'shard-*', path: 'shard-results', 'merge-multiple': true });
+    const check = merge.steps!.filter((s) => s.run?.includes('smart check'));
+    expect(check.map((s) => s.run)).toEqual([
+      'npx smart check --merge --results-dir shard-results --store github --notify telegram',
+    ]);
     const secret = (name: string) => ['${{', `secrets.${name}`, '}}'].join(' ');
-    expect(check?.env).toEqual({
+    expect(check[0]!.env).toEqual({
       TELEGRAM_BOT_TOKEN: secret('TELEGRAM_BOT_TOKEN'),
       SMTP_URL: secret('SMTP_URL'),
       GITHUB_TOKEN: secret('GITHUB_TOKEN'),
     });
-    expect(steps.some((s) => s.run === 'npm ci')).toBe(true);
+    expect(merge.steps!.some((s) => s.run === 'npm ci')).toBe(true);
+    expect(merge.steps!.some((s) => s.run?.startsWith('npx smart compact'))).toBe(true);
   });
 
-  it('can move the checker to a self-hosted runner with a repository variable', () => {
-    expect(wf.jobs.check!['runs-on']).toMatch(/vars\.SMART_RUNNER/);
+  it('builds and deploys after the merge whatever the probe jobs did (a skipped self-hosted job included)', () => {
+    expect(wf.jobs.build!.needs).toBe('merge');
+    expect(wf.jobs.build!.if).toMatch(
+      /^\$\{\{ !cancelled\(\) && needs\.merge\.result == 'success' && needs\.merge\.outputs\.deploy == 'true' \}\}$/,
+    );
+    expect(wf.jobs.deploy!.if).toBe(expr("!cancelled() && needs.build.result == 'success'"));
   });
 
   it('builds the site from the status branch and deploys it to Pages in the same run', () => {
