@@ -55,7 +55,7 @@ describe('the engine on merged vantages', () => {
     }
     const web = sim.state('acme/web')!;
     expect(web.overall).toBe('operational');
-    expect(web.alerts.KodeksBehindProxyDown).toBeUndefined();
+    expect(web.alerts.KodeksTcpStatus).toBeUndefined();
     expect(web.checks.http).toMatchObject({
       status: 'ok',
       evidence: { votes: 'github-hosted=fail:CONN_TIMEOUT self-hosted=ok:OK', quorum: '1/2 (2)' },
@@ -80,7 +80,7 @@ describe('the engine on merged vantages', () => {
         ),
       ),
     );
-    expect(log).toEqual([[], ['firing KodeksBehindProxyDown acme/web'], []]);
+    expect(log).toEqual([[], ['firing KodeksTcpStatus acme/web'], []]);
   });
 
   it('one vantage stale: the fresh one decides alone, and the operator is told once that one is silent', () => {
@@ -94,7 +94,7 @@ describe('the engine on merged vantages', () => {
     const log = [1, 2, 3].map((run) =>
       brief(sim.run(mergeVantages(sim.config, [whole('github-hosted', run, down)], refused))),
     );
-    expect(log).toEqual([['operator vantage_silent'], ['firing KodeksBehindProxyDown acme/web'], []]);
+    expect(log).toEqual([['operator vantage_silent'], ['firing KodeksTcpStatus acme/web'], []]);
     expect(sim.snapshot.heartbeat!.vantages!['self-hosted']).toEqual({
       fresh: false,
       network_ok: false,
@@ -107,7 +107,7 @@ describe('the engine on merged vantages', () => {
     const back = sim.run(
       mergeVantages(sim.config, [whole('github-hosted', 4, down), whole('self-hosted', 4, healthy)]),
     );
-    expect(brief(back)).toEqual(['operator vantage_back', 'resolved KodeksBehindProxyDown acme/web']);
+    expect(brief(back)).toEqual(['operator vantage_back', 'resolved KodeksTcpStatus acme/web']);
   });
 
   it('a vantage whose canaries fail does not vote, and does not make anything «up»', () => {
@@ -127,7 +127,7 @@ describe('the engine on merged vantages', () => {
         ),
       ),
     );
-    expect(log).toEqual([[], ['firing KodeksBehindProxyDown acme/web']]);
+    expect(log).toEqual([[], ['firing KodeksTcpStatus acme/web']]);
     expect(sim.snapshot.heartbeat).toMatchObject({
       network_ok: true,
       vantages: {
@@ -222,7 +222,7 @@ ${Array.from(
           shards(run, (c) => (c === victim ? 'fail:CONN_TIMEOUT' : 'ok')),
         ),
       );
-    expect(sim.state(`${victim}/kodeks`)!.alerts.KodeksBehindProxyDown?.state).toBe('firing');
+    expect(sim.state(`${victim}/kodeks`)!.alerts.KodeksTcpStatus?.state).toBe('firing');
 
     // Runs 3–4: shard 2 does not arrive (its installation came back meanwhile, but nobody looked).
     const log = [3, 4].map((run) =>
@@ -238,7 +238,7 @@ ${Array.from(
     expect(log).toEqual([['operator shards_missing'], []]);
     const s = sim.state(`${victim}/kodeks`)!;
     expect(s.overall).toBe('no_data');
-    expect(s.alerts.KodeksBehindProxyDown?.state).toBe('firing');
+    expect(s.alerts.KodeksTcpStatus?.state).toBe('firing');
     expect(s.unobserved).toEqual({
       since: at(3),
       last_seen: at(2),
@@ -257,7 +257,7 @@ ${Array.from(
         shards(5, () => 'ok'),
       ),
     );
-    expect(brief(back)).toEqual([`resolved KodeksBehindProxyDown ${victim}/kodeks`]);
+    expect(brief(back)).toEqual([`resolved KodeksTcpStatus ${victim}/kodeks`]);
     expect(sim.state(`${victim}/kodeks`)!.unobserved).toBeUndefined();
     const day = sim.day(`${victim}/kodeks`, '2026-11-28')!;
     // 03:10 → 03:15 down (held from run 2 to run 3), 03:15 → 03:25 no data (runs 3 → 5).
