@@ -212,6 +212,49 @@ describe('ci.yml and watchdog.yml', () => {
   });
 });
 
+describe('docs/deploy.md', () => {
+  const deploy = readFileSync(join(root, 'docs', 'deploy.md'), 'utf8');
+  /** Table rows of deploy.md: first cell → the backticked items of the second. */
+  const rows = new Map(
+    deploy
+      .split('\n')
+      .filter((l) => /^\| `/.test(l))
+      .map((l) => {
+        const [first = '', second = ''] = l.split('|').slice(1);
+        return [first.trim(), [...second.matchAll(/`([^`]+)`/g)].map((m) => m[1]!)] as const;
+      }),
+  );
+  const permsOf = (p: Record<string, string> | string | undefined) =>
+    typeof p === 'string' ? [p] : Object.entries(p ?? {}).map(([k, v]) => `${k}: ${v}`);
+
+  it.each(files)('names %s, and each of its jobs with exactly the permissions it asks for', (f) => {
+    const name = f.replace(/\.yml$/, '');
+    expect(deploy).toContain(`\`.github/workflows/${f}\``);
+    const wf = workflow(f);
+    const jobs = Object.entries(wf.jobs).filter(([, j]) => j.permissions !== undefined);
+    if (jobs.length === 0) {
+      // One row for the workflow: its permissions hold for every job.
+      expect(rows.get(`\`${name}\``), `a row \`${name}\` in the permissions table`).toEqual(
+        permsOf(wf.permissions),
+      );
+      return;
+    }
+    expect(Object.keys(wf.permissions ?? {})).toEqual([]);
+    for (const [job, j] of jobs)
+      expect(rows.get(`\`${name}\` / \`${job}\``), `a row \`${name}\` / \`${job}\``).toEqual(
+        permsOf(j.permissions),
+      );
+  });
+
+  it('lists every secret and repository variable a workflow reads', () => {
+    const names = new Set(
+      files.flatMap((f) => [...text(f).matchAll(/\b(?:secrets|vars)\.([A-Z0-9_]+)/g)].map((m) => m[1]!)),
+    );
+    expect([...names].sort()).toEqual(['GITHUB_TOKEN', 'SMART_RUNNER', 'SMTP_URL', 'TELEGRAM_BOT_TOKEN']);
+    for (const n of names) expect(rows.has(`\`${n}\``), `a row for ${n}`).toBe(true);
+  });
+});
+
 describe('state-changed.mjs (when to publish the site)', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'smart-wf-'));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
