@@ -77,4 +77,26 @@ describe('the mass («…Count») message', () => {
     const ownBack = back.filter((p) => chatOf(p) === '-100999');
     expect(ownBack.map((p) => p.replyTo)).toEqual([own[0]!.id]);
   });
+
+  it('they come back in two runs: the team gets two replies to the mass message, the later not taken for the first', () => {
+    const config = configFrom(YAML);
+    const sim = new Simulator(config, catalog);
+    sim.run(runAt(at(0), all(DARK)));
+    const planned = planEvents(sim.run(runAt(at(5), all(DARK))), { config, catalog, now: new Date(at(5)) });
+    const mass = planned.find((p) => chatOf(p) === '-100123')!;
+    const half = (ok: string[]) => Object.fromEntries(KEYS.map((k) => [k, ok.includes(k) ? OK : DARK]));
+    const firstBack = planEvents(sim.run(runAt(at(10), half(KEYS.slice(0, 3)))), {
+      config,
+      catalog,
+      now: new Date(at(10)),
+    }).filter((p) => chatOf(p) === '-100123');
+    const laterBack = planEvents(sim.run(runAt(at(15), all(OK))), {
+      config,
+      catalog,
+      now: new Date(at(15)),
+    }).filter((p) => chatOf(p) === '-100123');
+    expect(firstBack.map((p) => p.replyTo)).toEqual([mass.id]);
+    expect(laterBack.map((p) => p.replyTo)).toEqual([mass.id]);
+    expect(laterBack[0]!.id).not.toBe(firstBack[0]!.id);
+  });
 });

@@ -341,63 +341,75 @@ function planMass(ev: Extract<AlertEvent, { kind: 'count' }>, ctx: RenderContext
 function planHostingFollowUp(events: FollowUp[], ctx: RenderContext): Planned[] {
   const first = events[0]!;
   if (first.mass) return planMassFollowUp(events, first.mass, ctx);
-  const group = first.group!;
   const hosting =
     first.hosting ??
     findClient(ctx.config, first.client)?.installations.find((i) => i.id === first.installation)?.hosting ??
     '';
   // Clients are not reminded.
-  return byChat(events, ctx, first.alert, first.kind === 'reminder').map(
-    ({ audience, route, client, items }) => {
-      const perClient = audience !== 'team' ? client?.id : undefined;
-      const silent =
-        !('email' in route) &&
-        silentAt(
-          ctx,
-          items.map((i) => i.client),
-          first.importance,
-          first.at,
-        );
-      const quiet = silent ? { silent } : {};
-      const targets: Target[] = items.map((e) => ({
+  return byChat(events, ctx, first.alert, first.kind === 'reminder').map((share) =>
+    followUpPlanned(events, share, { alert: first.alert, importance: first.importance, hosting }, ctx),
+  );
+}
+
+/**
+ * The reminder or recovery of one share of a grouped or mass incident: it replies to the share's grouped
+ * message, and is quiet at night where the share's firing was.
+ */
+function followUpPlanned(
+  events: FollowUp[],
+  share: Share<FollowUp>,
+  what: Pick<AlertInput, 'alert' | 'importance' | 'hosting' | 'mass'>,
+  ctx: RenderContext,
+): Planned {
+  const first = events[0]!;
+  const group = first.group!;
+  const { audience, route, client, items } = share;
+  const perClient = audience !== 'team' ? client?.id : undefined;
+  const silent =
+    !('email' in route) &&
+    silentAt(
+      ctx,
+      items.map((i) => i.client),
+      first.importance,
+      first.at,
+    );
+  const quiet = silent ? { silent } : {};
+  const input: AlertInput = {
+    kind: first.kind,
+    ...what,
+    at: first.at,
+    ...(first.kind === 'reminder' && first.diagnosis ? { diagnosis: first.diagnosis } : {}),
+    targets: items.map(
+      (e): Target => ({
         client: e.client,
         installation: e.installation,
         since: e.since,
         ...(e.kind === 'resolved' ? { at: e.at, durationMs: e.durationMs } : {}),
-      }));
-      const input: AlertInput = {
-        kind: first.kind,
-        alert: first.alert,
-        importance: first.importance,
-        at: first.at,
-        hosting,
-        ...(first.kind === 'reminder' && first.diagnosis ? { diagnosis: first.diagnosis } : {}),
-        targets,
-      };
-      const notice = alertNotice(input, audience, ctx);
-      if (first.kind === 'reminder')
-        return {
-          id: outboxId(group, 'reminder', audience, route, first.at),
-          kind: 'reminder',
-          createdAt: first.at,
-          route,
-          notice,
-          ...('email' in route ? { replyTo: outboxId(group, 'grouped', audience, route) } : {}),
-          ...quiet,
-        };
-      // The run's time is part of the id: installations of one group that recover in different runs (or whose
-      // shard came late) are each told, not taken for a message already sent.
-      return {
-        id: outboxId(group, 'resolved', audience, route, perClient ? `${perClient}|${first.at}` : first.at),
-        kind: 'resolved',
-        createdAt: first.at,
-        route,
-        notice,
-        replyTo: outboxId(group, 'grouped', audience, route, perClient),
-        ...quiet,
-      };
-    },
-  );
+      }),
+    ),
+  };
+  const notice = alertNotice(input, audience, ctx);
+  if (first.kind === 'reminder')
+    return {
+      id: outboxId(group, 'reminder', audience, route, first.at),
+      kind: 'reminder',
+      createdAt: first.at,
+      route,
+      notice,
+      ...('email' in route ? { replyTo: outboxId(group, 'grouped', audience, route) } : {}),
+      ...quiet,
+    };
+  // The run's time is part of the id: installations of one group that recover in different runs (or whose
+  // shard came late) are each told, not taken for a message already sent.
+  return {
+    id: outboxId(group, 'resolved', audience, route, perClient ? `${perClient}|${first.at}` : first.at),
+    kind: 'resolved',
+    createdAt: first.at,
+    route,
+    notice,
+    replyTo: outboxId(group, 'grouped', audience, route, perClient),
+    ...quiet,
+  };
 }
 
 /**
@@ -406,52 +418,10 @@ function planHostingFollowUp(events: FollowUp[], ctx: RenderContext): Planned[] 
  */
 function planMassFollowUp(events: FollowUp[], mass: AlertInput['alert'], ctx: RenderContext): Planned[] {
   const first = events[0]!;
-  const group = first.group!;
-  const team = byChat(events, ctx, mass, true).map(({ audience, route, items }) => {
-    const input: AlertInput = {
-      kind: first.kind,
-      alert: mass,
-      importance: ctx.catalog.get(mass)?.importance ?? first.importance,
-      at: first.at,
-      mass: true,
-      ...(first.kind === 'reminder' && first.diagnosis ? { diagnosis: first.diagnosis } : {}),
-      targets: items.map((e) => ({
-        client: e.client,
-        installation: e.installation,
-        since: e.since,
-        ...(e.kind === 'resolved' ? { at: e.at, durationMs: e.durationMs } : {}),
-      })),
-    };
-    const notice = alertNotice(input, audience, ctx);
-    const silent =
-      !('email' in route) &&
-      silentAt(
-        ctx,
-        items.map((i) => i.client),
-        first.importance,
-        first.at,
-      );
-    const quiet = silent ? { silent } : {};
-    return first.kind === 'reminder'
-      ? ({
-          id: outboxId(group, 'reminder', audience, route, first.at),
-          kind: 'reminder',
-          createdAt: first.at,
-          route,
-          notice,
-          ...('email' in route ? { replyTo: outboxId(group, 'grouped', audience, route) } : {}),
-          ...quiet,
-        } as Planned)
-      : ({
-          id: outboxId(group, 'resolved', audience, route),
-          kind: 'resolved',
-          createdAt: first.at,
-          route,
-          notice,
-          replyTo: outboxId(group, 'grouped', audience, route),
-          ...quiet,
-        } as Planned);
-  });
+  const importance = ctx.catalog.get(mass)?.importance ?? first.importance;
+  const team = byChat(events, ctx, mass, true).map((share) =>
+    followUpPlanned(events, share, { alert: mass, importance, mass: true }, ctx),
+  );
   const own = events.flatMap((ev) => planEvent(ev, ctx).filter((p) => p.notice.audience !== 'team'));
   return [...team, ...own];
 }
