@@ -19,6 +19,7 @@ export type { InstallationFacts } from './evidence.ts';
 export {
   alertSignals,
   CHECK_COMPONENT,
+  type ComponentOf,
   type ComponentReading,
   checkComponents,
   componentStatuses,

@@ -1,5 +1,5 @@
 import { type AlertName, type Component, isAlertName } from '../alerts/names.ts';
-import type { CheckId, ProbeResult, ProbeStatus } from '../probes/types.ts';
+import type { CheckId, Finding, ProbeResult, ProbeStatus } from '../probes/types.ts';
 import type { InstallationResults } from '../probing/types.ts';
 import { answered, outcomeOf, type PathOutcome } from './evidence.ts';
 
@@ -130,10 +130,42 @@ const HTTP200: Record<PathOutcome, Signal> = {
 
 /** One status-page row as a check sees it. */
 export interface ComponentReading {
-  /** maintenance: the PK reports its maintenance mode (shown as maintenance, never as a failure). */
-  status: Signal | 'maintenance';
+  /**
+   * maintenance: the PK reports its maintenance mode (shown as maintenance, never as a failure); degraded:
+   * it works with a limitation users notice (old operups, all seats taken).
+   */
+  status: Signal | 'maintenance' | 'degraded';
   /** Russian, public: what the row says (never addresses). */
   message: string;
+}
+
+/** Which status-page row an alert belongs to (its runbook's `component`). */
+export type ComponentOf = (alert: AlertName) => Component | undefined;
+
+/** Public sentences of a row read from findings that are not failing (no report text reaches the page). */
+const FINDING_ROW_OK = 'Сервер ПК не сообщает о неполадках.';
+const FINDING_ROW_UNKNOWN = 'Сервер ПК не сообщил о состоянии в своём отчёте.';
+
+/**
+ * The rows of a check that decides its alerts itself (sysinfo, metrics): each finding speaks for its alert's
+ * row — a failing one as what users notice (Finding.impact: fail or degraded; a failure users do not notice
+ * yet leaves the row working), the others as ok or unknown. The texts are public ones, never the finding's own
+ * message, which names databases, files and catalogs for the manager.
+ */
+function findingComponents(
+  findings: readonly Finding[],
+  componentOf: ComponentOf,
+): [Component, ComponentReading][] {
+  const out: [Component, ComponentReading][] = [];
+  for (const f of findings) {
+    const c = isAlertName(f.alert) ? componentOf(f.alert) : undefined;
+    if (!c) continue;
+    if (f.status === 'fail' && f.impact)
+      out.push([c, { status: f.impact.status, message: f.impact.message }]);
+    else if (f.status === 'unknown') out.push([c, { status: 'unknown', message: FINDING_ROW_UNKNOWN }]);
+    else out.push([c, { status: 'ok', message: FINDING_ROW_OK }]);
+  }
+  return out;
 }
 
 /**
@@ -141,7 +173,12 @@ export interface ComponentReading {
  * an open port that never answers) proves the network works: the failure is the service's, so it is shown
  * under «Доступ», not «Сеть». A certificate or key state that could not be read is unknown, not a failure.
  */
-export function checkComponents(id: CheckId, r: ProbeResult): [Component, ComponentReading][] {
+export function checkComponents(
+  id: CheckId,
+  r: ProbeResult,
+  componentOf?: ComponentOf,
+): [Component, ComponentReading][] {
+  if (r.findings && componentOf) return findingComponents(r.findings, componentOf);
   const own = CHECK_COMPONENT[id];
   const as = (status: ComponentReading['status']): [Component, ComponentReading][] => [
     [own, { status, message: r.message }],
@@ -174,11 +211,14 @@ export function checkComponents(id: CheckId, r: ProbeResult): [Component, Compon
  * unobservable check, such as ping from a runner without ICMP, does not hide what the others saw). The
  * message is that of the first reading with the row's status.
  */
-export function componentStatuses(checks: Checks): Partial<Record<Component, ComponentReading>> {
+export function componentStatuses(
+  checks: Checks,
+  componentOf?: ComponentOf,
+): Partial<Record<Component, ComponentReading>> {
   const out: Partial<Record<Component, ComponentReading>> = {};
   for (const [check, result] of Object.entries(checks) as [CheckId, ProbeResult | undefined][]) {
     if (!result) continue;
-    for (const [c, reading] of checkComponents(check, result)) {
+    for (const [c, reading] of checkComponents(check, result, componentOf)) {
       const cur = out[c];
       if (!cur || rank(reading.status) > rank(cur.status)) out[c] = reading;
     }
@@ -191,7 +231,7 @@ function isTlsVerdict(r: ProbeResult): boolean {
 }
 
 function rank(s: ComponentReading['status']): number {
-  return s === 'fail' ? 3 : s === 'maintenance' ? 2 : s === 'ok' ? 1 : 0;
+  return s === 'fail' ? 4 : s === 'degraded' ? 3 : s === 'maintenance' ? 2 : s === 'ok' ? 1 : 0;
 }
 
 function worst(statuses: ProbeStatus[]): Signal {

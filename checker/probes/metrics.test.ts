@@ -48,7 +48,15 @@ describe('metrics from a fake Kodeks server', () => {
     try {
       const r = await metrics({});
       expect(r).toMatchObject({ status: 'fail', code: 'METRICS_WARNING' });
-      expect(r.findings).toEqual([{ alert: 'KodeksWarning', status: 'fail', message: r.message }]);
+      // The manager's message names the catalog; what the client's page shows names none.
+      expect(r.findings).toEqual([
+        {
+          alert: 'KodeksWarning',
+          status: 'fail',
+          message: r.message,
+          impact: { status: 'fail', message: 'Сервер ПК сообщает о нештатном состоянии справочной системы.' },
+        },
+      ]);
       expect(r.message).toBe(
         'Сервер ПК сообщает о нештатном состоянии: требуется проверить состав баз в каталоге /med (kserver_product_control = 1, status «update DB»).',
       );

@@ -57,7 +57,13 @@ async function runMetrics(ctx: ProbeContext, s: MetricsSettings): Promise<ProbeR
   let result: ProbeResult;
   if (warnings.length > 0) {
     const text = `Сервер ПК сообщает о нештатном состоянии: ${warnings.slice(0, 4).join('; ')}${warnings.length > 4 ? ` и ещё ${warnings.length - 4}` : ''}.`;
-    finding = { alert: 'KodeksWarning', status: 'fail', message: text };
+    finding = {
+      alert: 'KodeksWarning',
+      status: 'fail',
+      message: text,
+      // The catalogs' paths stay in the manager's message; the client's page says only what it means.
+      impact: { status: 'fail', message: 'Сервер ПК сообщает о нештатном состоянии справочной системы.' },
+    };
     result = fail(since(start), 'METRICS_WARNING', text, evidence);
   } else if (read.length > 0) {
     const text = `Метрики сервера ПК без предупреждений${whyNot ? ` (не прочитано: ${whyNot})` : ''}.`;

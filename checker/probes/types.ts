@@ -127,4 +127,11 @@ export interface Finding {
   status: ProbeStatus;
   /** Russian, for people; no addresses. */
   message: string;
+  /**
+   * What users notice while this finding fails, for the client's status page: the row of the alert's
+   * component goes `fail` (part of the PK cannot be used) or `degraded` (it works, with a limitation), with a
+   * public sentence that names no database, file, path, code text or address. Absent: users notice nothing
+   * yet (a licence that ends in 60 days, a report that is late).
+   */
+  impact?: { status: 'fail' | 'degraded'; message: string };
 }

@@ -31,8 +31,11 @@ function renamedAlertKeys(v: unknown): unknown {
   return out;
 }
 
-/** A component row's status: maintenance when the PK reports its maintenance mode (never a failure). */
-export const COMPONENT_STATUSES = ['ok', 'fail', 'unknown', 'maintenance'] as const;
+/**
+ * A component row's status: maintenance when the PK reports its maintenance mode (never a failure); degraded
+ * when it works with a limitation users notice (old operups, all seats taken).
+ */
+export const COMPONENT_STATUSES = ['ok', 'fail', 'unknown', 'maintenance', 'degraded'] as const;
 
 /** Overall state of an installation or client, in Statuspage's vocabulary plus "no data". */
 export const OVERALL_STATES = [

@@ -46,6 +46,32 @@ const LICENSE_STEPS: { alert: SysinfoAlert; days: number }[] = [
 
 const DAY = 86_400_000;
 
+/**
+ * What a client's status page says while a finding fails (Finding.impact): public sentences that name no
+ * database, file or report text — those stay in the manager's message.
+ */
+export const IMPACT = {
+  key: { status: 'fail', message: 'Сервер ПК не видит ключ защиты SenseLock: работа с системой невозможна.' },
+  expired: {
+    status: 'fail',
+    message: 'Истёк срок лицензии одной из баз: её документы недоступны до продления.',
+  },
+  noLicences: { status: 'fail', message: 'Сервер ПК не видит ни одной действующей лицензии на базы.' },
+  operupOld: {
+    status: 'degraded',
+    message: 'Оперативные обновления баз давно не устанавливались: новые документы могут не появляться.',
+  },
+  dbErrors: {
+    status: 'fail',
+    message: 'Сервер ПК сообщает об ошибках баз данных: часть документов может быть недоступна.',
+  },
+  dbNotes: { status: 'degraded', message: 'Сервер ПК сообщает о неполадках в работе баз данных.' },
+  seats: {
+    status: 'degraded',
+    message: 'Заняты все места по лицензии: новые пользователи не смогут войти, пока кто-то не выйдет.',
+  },
+} as const satisfies Record<string, NonNullable<Finding['impact']>>;
+
 /** The findings of a freshly read (or still valid) report. */
 export function judgeFacts(facts: SysinfoFacts, s: JudgeSettings, now: Date): Finding[] {
   const out: Finding[] = [];
@@ -110,6 +136,7 @@ function keyFinding(facts: SysinfoFacts, source: JudgeSettings['source']): Findi
         alert,
         status: 'fail',
         message: `${from} ключ SenseLock не работает (в отчёте: «${facts.key.value ?? ''}»).`,
+        impact: IMPACT.key,
       };
     default:
       return {
@@ -144,7 +171,14 @@ function licenseFindings(facts: SysinfoFacts, tz: string, now: Date): Finding[] 
   const tightest = LICENSE_STEPS.find((st) => days < st.days);
   return LICENSE_STEPS.map(({ alert, days: limit }) => {
     if (days >= limit) return { alert, status: 'ok' as const, message: text };
-    if (tightest && tightest.alert === alert) return { alert, status: 'fail' as const, message: text };
+    // Until the last day users notice nothing; after it, that database's documents are closed to them.
+    if (tightest && tightest.alert === alert)
+      return {
+        alert,
+        status: 'fail' as const,
+        message: text,
+        ...(days < 0 ? { impact: IMPACT.expired } : {}),
+      };
     return { alert, status: 'unknown' as const, message: text };
   });
 }
@@ -156,6 +190,7 @@ function licensesZero(facts: SysinfoFacts): Finding {
       alert,
       status: 'fail',
       message: 'В отчёте sysinfo блок сроков лицензий баз пуст: ни одной лицензии.',
+      impact: IMPACT.noLicences,
     };
   if (facts.licenses === 'present')
     return { alert, status: 'ok', message: `Лицензии баз в отчёте: ${facts.databases.length}.` };
@@ -177,6 +212,7 @@ function operupFinding(facts: SysinfoFacts, s: JudgeSettings, reportMs: number):
     alert,
     status: 'fail',
     message: `Оперативное обновление «${first.file}» не обновлялось ${ageText(age(first))}${more} (допустимо ${ageText(s.operupMaxAgeMs)}).`,
+    impact: IMPACT.operupOld,
   };
 }
 
@@ -208,6 +244,8 @@ function errorFindings(facts: SysinfoFacts): Finding[] {
       alert,
       status: 'fail' as const,
       message: `Ошибки баз в отчёте sysinfo: ${parts.join('; ')}${more}.`,
+      // An error without a code is often harmless («том уже подключён»): a limitation, not an outage.
+      impact: alert === 'KodeksDBerrorsNoCode' ? IMPACT.dbNotes : IMPACT.dbErrors,
     };
   });
 }
@@ -222,7 +260,12 @@ function seatsFinding(facts: SysinfoFacts): Finding {
       message: 'В отчёте sysinfo нет числа занятых мест и лимита рег-файла.',
     };
   if (used >= limit)
-    return { alert, status: 'fail', message: `Заняты все места по рег-файлу: ${used} из ${limit}.` };
+    return {
+      alert,
+      status: 'fail',
+      message: `Заняты все места по рег-файлу: ${used} из ${limit}.`,
+      impact: IMPACT.seats,
+    };
   return { alert, status: 'ok', message: `Занято мест: ${used} из ${limit}.` };
 }
 

@@ -16,7 +16,14 @@ import type { AlertEvent, ProbeEvidence } from './events.ts';
 import type { HistoryBook } from './history.ts';
 import { type IncidentBook, incidentId } from './incidents.ts';
 import { OK_STATE, parentsFirst, stepAlert } from './machine.ts';
-import { availabilityAlerts, inMaintenanceMode, isDown, overallState } from './overall.ts';
+import {
+  availabilityAlerts,
+  findingImpact,
+  inMaintenanceMode,
+  isDown,
+  overallState,
+  withImpact,
+} from './overall.ts';
 import type { Checks, EngineRules, Signal } from './types.ts';
 
 type Client = Config['clients'][number];
@@ -237,7 +244,7 @@ export function stepInstallation(s: InstallationStep): {
     if (a.state !== 'ok' || a.fails > 0) alerts[name] = a;
   }
 
-  const readings = s.rules.componentStatuses(s.checks);
+  const readings = s.rules.componentStatuses(s.checks, (n) => s.catalog.get(n)?.component);
   const failedComponents = (Object.keys(readings) as Component[]).filter(
     (c) => readings[c]?.status === 'fail',
   );
@@ -249,11 +256,14 @@ export function stepInstallation(s: InstallationStep): {
   });
 
   const state: InstallationState = {
-    overall: overallState(
-      alerts,
-      inst,
-      inMaintenance,
-      Object.values(s.checks).some((r) => r && r.status !== 'unknown'),
+    overall: withImpact(
+      overallState(
+        alerts,
+        inst,
+        inMaintenance,
+        Object.values(s.checks).some((r) => r && r.status !== 'unknown'),
+      ),
+      findingImpact(s.checks),
     ),
     checked_at: at,
     components: componentsState(s, readings),

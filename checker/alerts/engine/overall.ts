@@ -21,10 +21,14 @@
  * - degraded_performance for warnings: certificate, XML status unavailable, agent silent, licence manager;
  * - no_data when nothing could be observed this run (every check unknown);
  * - operational otherwise.
+ * What the server's own report says users notice (Finding.impact: a database licence expired, database
+ * errors, old operups, all seats taken) makes an installation that is otherwise operational or degraded a
+ * partial outage (part of the PK cannot be used) or degraded, so the headline agrees with the rows below it.
  */
 import type { Config } from '../../config/schema.ts';
 import type { InstallationState, OverallState } from '../../status/schema.ts';
 import type { AlertName } from '../names.ts';
+import type { Checks } from './types.ts';
 
 type Installation = Config['clients'][number]['installations'][number];
 
@@ -85,4 +89,23 @@ export function overallState(
   if (usersDown || directDown) return 'partial_outage';
   if (WARNINGS.some(firing)) return 'degraded_performance';
   return 'operational';
+}
+
+/** The worst impact that this run's failing findings (sysinfo, metrics) say users notice. */
+export function findingImpact(checks: Checks): 'fail' | 'degraded' | undefined {
+  let worst: 'fail' | 'degraded' | undefined;
+  for (const r of Object.values(checks))
+    for (const f of r?.findings ?? []) {
+      // The key's own alerts decide the state, after their `for` (LICENCE above).
+      if (f.status !== 'fail' || !f.impact || (LICENCE as string[]).includes(f.alert)) continue;
+      if (f.impact.status === 'fail') return 'fail';
+      worst = 'degraded';
+    }
+  return worst;
+}
+
+/** The overall state raised by what the findings say users notice (never lowered, never over an outage). */
+export function withImpact(state: OverallState, impact: 'fail' | 'degraded' | undefined): OverallState {
+  if (!impact || (state !== 'operational' && state !== 'degraded_performance')) return state;
+  return impact === 'fail' ? 'partial_outage' : 'degraded_performance';
 }

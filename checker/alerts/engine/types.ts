@@ -23,8 +23,14 @@ export interface EngineRules {
   alertSignals(checks: Checks): Partial<Record<AlertName, Signal>>;
   /** The probable cause of each alert that fails, each explaining itself. */
   diagnose(checks: Checks, facts: InstallationFacts): Partial<Record<AlertName, Diagnosis>>;
-  /** Worst status per status-page component, with what the row says. */
-  componentStatuses(checks: Checks): Partial<Record<Component, ComponentReading>>;
+  /**
+   * Worst status per status-page component, with what the row says; `componentOf` names the row of an alert
+   * (its runbook's `component`), for the checks that decide their alerts themselves.
+   */
+  componentStatuses(
+    checks: Checks,
+    componentOf?: (alert: AlertName) => Component | undefined,
+  ): Partial<Record<Component, ComponentReading>>;
 }
 
 /** The status data the engine works on, as parsed files. */

@@ -1,6 +1,6 @@
 /** Russian words and glyphs of the status page: a state is always glyph + text, never colour alone. */
 import type { Component, Importance, RaisedBy, Section, SmartSource } from '../../../checker/alerts/names.ts';
-import type { OverallState } from '../../../checker/status/schema.ts';
+import type { COMPONENT_STATUSES, OverallState } from '../../../checker/status/schema.ts';
 
 /** Overall states in Statuspage's vocabulary, in Russian. */
 export const OVERALL: Record<OverallState, { text: string; glyph: string; tone: string }> = {
@@ -29,6 +29,7 @@ export const PUBLIC_COMPONENTS = [
   'dns',
   'tls',
   'license',
+  'database',
 ] as const satisfies readonly Component[];
 
 export const COMPONENT_TEXT: Record<Component, string> = {
@@ -36,16 +37,17 @@ export const COMPONENT_TEXT: Record<Component, string> = {
   access: 'Доступ по адресу',
   dns: 'DNS',
   tls: 'Сертификат TLS',
-  license: 'Лицензия (ключ SenseLock)',
+  license: 'Лицензии и ключ SenseLock',
   database: 'Базы данных',
   agent: 'Агент на сервере',
   checker: 'Система мониторинга',
 };
 
 export const CHECK_STATUS: Record<
-  'ok' | 'fail' | 'unknown' | 'maintenance',
+  (typeof COMPONENT_STATUSES)[number],
   { text: string; glyph: string; tone: string }
 > = {
+  degraded: { text: 'С ограничениями', glyph: '▲', tone: 'warn' },
   ok: { text: 'Работает', glyph: '✔', tone: 'ok' },
   fail: { text: 'Сбой', glyph: '✖', tone: 'bad' },
   unknown: { text: 'Не проверяется', glyph: '?', tone: 'none' },

@@ -7,6 +7,7 @@ const COMPONENT_STATUS = {
   fail: 'major_outage',
   unknown: 'operational',
   maintenance: 'under_maintenance',
+  degraded: 'degraded_performance',
 } as const;
 
 /** The summary document of `v`. */

@@ -7,6 +7,7 @@
 import { windowsOf } from '../../../checker/alerts/engine/advance.ts';
 import type { Component, Importance } from '../../../checker/alerts/names.ts';
 import type { Client } from '../../../checker/config/schema.ts';
+import { FINDING_CASES } from '../../../checker/diagnose/explain-licence.ts';
 import {
   type MonthSla,
   mergeDays,
@@ -15,17 +16,24 @@ import {
   uptime,
   watchedFrom,
 } from '../../../checker/sla/availability.ts';
-import type { Incident, InstallationState, OverallState } from '../../../checker/status/schema.ts';
+import type {
+  COMPONENT_STATUSES,
+  Incident,
+  InstallationState,
+  OverallState,
+} from '../../../checker/status/schema.ts';
 import { elapsedMinutes, lastDays, localDay } from './calendar.ts';
 import { type DayContext, type DayRun, readDay, toRuns } from './day-runs.ts';
 import { clock } from './format.ts';
 import type { Inputs } from './inputs.ts';
 import { OVERALL_RANK, PUBLIC_COMPONENTS } from './labels.ts';
 
+type ComponentStatus = (typeof COMPONENT_STATUSES)[number];
+
 export interface ComponentView {
   component: Component;
-  /** maintenance: the PK reports its maintenance mode. */
-  status: 'ok' | 'fail' | 'unknown' | 'maintenance';
+  /** maintenance: the PK reports its maintenance mode; degraded: it works with a limitation users notice. */
+  status: ComponentStatus;
   message: string;
   since: number;
 }
@@ -94,6 +102,9 @@ export interface ClientView {
   timezone: string;
 }
 
+/** Alerts whose probable cause quotes the sysinfo report or the metrics (checker/diagnose FINDING_CASES). */
+const REPORT_CAUSE: ReadonlySet<string> = new Set(Object.keys(FINDING_CASES));
+
 /** Incidents shown in history: the last days and at most this many. */
 const HISTORY_LIMIT = 10;
 
@@ -150,7 +161,10 @@ function incidentView(i: Incident, inputs: Inputs, client: Client, now: number):
     minutes: ((resolved ?? now) - started) / 60_000,
   };
   if (resolved !== undefined) view.resolved = resolved;
-  if (i.diagnosis?.cause) view.cause = i.diagnosis.cause;
+  // The cause of an alert read from the server's report is the report's own text (database names, files,
+  // catalog paths, error texts) for the manager; the client reads the runbook's public summary instead.
+  const publicCause = REPORT_CAUSE.has(i.alert) ? inputs.catalog.get(i.alert)?.summary : i.diagnosis?.cause;
+  if (publicCause) view.cause = publicCause;
   if (i.diagnosis?.workaround) view.workaround = i.diagnosis.workaround;
   return view;
 }
