@@ -84,6 +84,30 @@ describe('a shard result file', () => {
     expect(r.canaries[0]).toMatchObject({ status: 'ok', evidence: {} });
   });
 
+  it("keeps what a finding says the client's page shows (its row's state and words)", () => {
+    const finding = {
+      alert: 'KodeksDBOperUpToOld',
+      status: 'fail' as const,
+      message: 'Оперативное обновление «kodeks6.op» не обновлялось 5 дн.',
+      impact: {
+        status: 'degraded' as const,
+        message: 'Оперативные обновления баз давно не устанавливались.',
+      },
+    };
+    const run = results('2026-11-28T03:00:00Z');
+    run.installations[0]!.checks.sysinfo = {
+      status: 'ok',
+      code: 'OK',
+      latencyMs: 5,
+      message: 'Отчёт sysinfo прочитан.',
+      findings: [finding],
+    };
+    const f = toShardResult(run, { run: '42', vantage: 'github-hosted', shard: { index: 1, count: 2 } }, []);
+    const back = parseShardResult(JSON.stringify(f));
+    if (typeof back === 'string') throw new Error(back);
+    expect(fromShardResult(back).installations[0]!.checks.sysinfo?.findings).toEqual([finding]);
+  });
+
   it.each([
     ['{', /^not valid JSON/],
     ['{"kind": "other"}', /^not a shard result/],

@@ -34,7 +34,15 @@ export const shardCheckSchema = z.object({
   evidence: z.record(z.string(), scalar).optional(),
   facts: sysinfoFactsSchema.optional(),
   findings: z
-    .array(z.object({ alert: z.string(), status: z.enum(['ok', 'fail', 'unknown']), message: z.string() }))
+    .array(
+      z.object({
+        alert: z.string(),
+        status: z.enum(['ok', 'fail', 'unknown']),
+        message: z.string(),
+        /** What the client's page shows while it fails (Finding.impact). */
+        impact: z.object({ status: z.enum(['fail', 'degraded']), message: z.string().max(500) }).optional(),
+      }),
+    )
     .optional(),
 });
 
