@@ -8,6 +8,7 @@ import {
   locate,
   suggest,
 } from './diagnostics.ts';
+import { runtimeChecks } from './runtime-checks.ts';
 import { type Config, configSchema } from './schema.ts';
 import { parseYaml, readText } from './yaml-source.ts';
 import { issuesToDiagnostics } from './zod-issues.ts';
@@ -38,6 +39,10 @@ export function parseConfig(file: string, text: string): ConfigResult {
     ? []
     : issuesToDiagnostics(result.error.issues, { file, doc, lines, schema: configSchema });
   diagnostics.push(...crossCheck(data as Record<string, unknown>, { file, doc, lines }));
+  // What each field allows but the run would trip over; on the typed config, so defaults count too.
+  if (result.success)
+    for (const p of runtimeChecks(result.data))
+      diagnostics.push({ file, ...locate(doc, lines, p.path), path: formatPath(p.path), message: p.message });
   diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
   if (diagnostics.length > 0 || !result.success) return { ok: false, diagnostics };
   return { ok: true, config: result.data };

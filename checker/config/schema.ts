@@ -23,6 +23,14 @@ const ip = () =>
 const httpUrl = () =>
   z.url({ protocol: /^https?$/, error: (i) => `${JSON.stringify(i.input)} is not an http(s) URL` });
 
+/** The port of `host:port` or `[v6]:port` is 1 … 65535 (a bare IPv6 address has no port). */
+const portInRange = (v: string) => {
+  const port = /(?:^[^:]*|\])(?::(\d+))$/.exec(v)?.[1];
+  return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+};
+const portError = (i: { input: unknown }) =>
+  `the port of ${JSON.stringify(i.input)} is out of range: a port is 1 … 65535`;
+
 /** `host:port`, `[v6]:port`, a bare address (port 53) or the word `system` (the OS resolver). */
 const resolver = () =>
   z
@@ -30,7 +38,8 @@ const resolver = () =>
     .regex(
       /^(system|[A-Za-z0-9.-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?|[0-9A-Fa-f:]+)$/,
       'expected "system", an address, or "host:port"',
-    );
+    )
+    .refine(portInRange, { error: portError });
 
 /** True when `entry` is an address or a CIDR range (strict dotted or IPv6 notation), as `allow` accepts. */
 export function isAddressRange(entry: string): boolean {
@@ -48,7 +57,10 @@ const addressRange = () =>
   });
 
 const hostPort = () =>
-  z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected "host:port"');
+  z
+    .string()
+    .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected "host:port"')
+    .refine(portInRange, { error: portError });
 
 const timezone = () =>
   z.string().refine(

@@ -45,7 +45,7 @@ clients:
     title: ${JSON.stringify(client)}
     notes: x
     installations:
-      - { id: i, title: ${JSON.stringify(installation)}, url: "https://k.example/", notes: ${JSON.stringify(cause)}, probes: {} }`;
+      - { id: i, title: ${JSON.stringify(installation)}, url: "https://k.example/", notes: ${JSON.stringify(cause)}, probes: { http: {} } }`;
           const config = testConfig(yaml);
           const ev: AlertEvent = {
             kind: 'firing',

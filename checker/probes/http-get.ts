@@ -103,7 +103,9 @@ export async function httpGet(opts: HttpGetOptions): Promise<HttpOutcome> {
       });
       phase = 'exchange';
       const location = res.headers.location;
-      if (REDIRECTS.has(res.statusCode) && !opts.accept.includes(res.statusCode) && location) {
+      // With redirects turned off (maxRedirects 0) a redirect is the answer itself, reported by its status.
+      const follow = opts.maxRedirects > 0 && !opts.accept.includes(res.statusCode);
+      if (REDIRECTS.has(res.statusCode) && follow && location) {
         discard(res.body);
         const next = new URL(String(location), url);
         if (next.protocol !== 'http:' && next.protocol !== 'https:')

@@ -82,6 +82,19 @@ describe('http probe', () => {
     ['expected status list', () => `http://kodeks.test:${web.port}/error`, { expect: [500] }, 'ok OK'],
     ['a redirect is followed', () => `http://kodeks.test:${web.port}/moved`, {}, 'ok OK'],
     ['a redirect loop', () => `http://kodeks.test:${web.port}/loop`, {}, 'fail HTTP_REDIRECT_LOOP'],
+    [
+      'redirects turned off: a 302 is the answer',
+      () => `http://kodeks.test:${web.port}/loop`,
+      { max_redirects: 0 },
+      'fail HTTP_STATUS',
+    ],
+    [
+      'redirects turned off, 302 expected',
+      () => `http://kodeks.test:${web.port}/loop`,
+      { max_redirects: 0, expect: [302] },
+      'ok OK',
+    ],
+    ['one redirect allowed', () => `http://kodeks.test:${web.port}/moved`, { max_redirects: 1 }, 'ok OK'],
     ['bytes that are not UTF-8 do not matter', () => `http://kodeks.test:${web.port}/binary`, {}, 'ok OK'],
     ['refused connection', () => `http://kodeks.test:${refused}/`, {}, 'fail CONN_REFUSED'],
     ['server accepts and never answers', () => `http://dark.test:${silent.port}/`, {}, 'fail TIMEOUT'],
@@ -145,6 +158,18 @@ describe('http probe', () => {
     const error = await http(`http://kodeks.test:${web.port}/error`);
     expect(error.http.message).toBe('Сервер ответил по доменному имени с кодом 500, ожидался другой.');
     expect(error.http.evidence?.http_status).toBe(500);
+  });
+
+  it('max_redirects: 0 against one 302 says the redirect was not followed (issue 18.1)', async () => {
+    const r = await http(`http://kodeks.test:${web.port}/loop`, { max_redirects: 0 }, '127.0.0.1');
+    expect(r.http).toMatchObject({ status: 'fail', code: 'HTTP_STATUS' });
+    expect(r.http.message).toBe(
+      'Сервер ответил 302, перенаправления выключены (max_redirects: 0) — запрос по доменному имени.',
+    );
+    expect(r.http_ip?.message).toBe(
+      'Сервер ответил 302, перенаправления выключены (max_redirects: 0) — запрос по IP-адресу.',
+    );
+    expect(r.http.evidence).toMatchObject({ http_status: 302, redirects: 0 });
   });
 
   it('fails by domain but works by ip when the name does not resolve', async () => {

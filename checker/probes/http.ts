@@ -11,6 +11,7 @@ type HttpSettings = NonNullable<Probes['http']>;
 
 /** How much of a page is searched for the «service required» message. */
 const PAGE_BYTES = 256 * 1024;
+const REDIRECT = new Set([301, 302, 303, 307, 308]);
 
 /** The address requested: the installation's URL with the probe's path, if any. */
 export function httpTarget(installation: Installation, path: string | undefined): string {
@@ -93,6 +94,14 @@ async function runHttp(
         'KODEKS_MAINTENANCE',
         `ПК в режиме технического обслуживания: сервер ответил ${how} кодом 503.`,
         evidence,
+      );
+    }
+    if (!settings.expect.includes(res.status) && settings.max_redirects === 0 && REDIRECT.has(res.status)) {
+      return fail(
+        since(start),
+        'HTTP_STATUS',
+        `Сервер ответил ${res.status}, перенаправления выключены (max_redirects: 0) — запрос ${how}.`,
+        { ...evidence, expected: settings.expect.join(',') },
       );
     }
     if (!settings.expect.includes(res.status)) {
