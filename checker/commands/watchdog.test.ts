@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +96,13 @@ describe('watchdogPass with the fs store and the Telegram stand-in', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('says an interval under a minute in seconds, not «каждые меньше минуты»', () => {
+    const fast = { ...heartbeat('2026-11-28T06:00:00Z', 'r1'), interval_ms: 30_000 };
+    const d = decideWatchdog(fast, undefined, t('06:05'), 'Europe/Moscow');
+    expect(d.event?.text).toContain('а должна идти каждые 30 с.');
+    expect(d.event?.text).not.toContain('меньше минуты.');
+  });
+
   it('tells once per staleness episode, and once when checks are back', async () => {
     const store = createFsStore(dir);
     const telegram = createTelegramClient(tg.token, tg.apiRoot, 5000);
@@ -159,7 +166,7 @@ describe('smart watchdog (command)', () => {
       expect(err).toEqual([]);
       expect(code).toBe(0);
       expect(out.at(-1)).toMatch(
-        /^watchdog \(.*\): проверки не идут, последняя проверка .* назад — сообщение checker_stale/,
+        /^watchdog \(.*\): проверки не идут, последняя проверка .* назад — сообщение checker_stale показано выше, но не отправлено/,
       );
       expect(out.join('\n')).toContain('проверки давно не запускались');
     } finally {
@@ -217,6 +224,102 @@ describe('smart watchdog --store github --notify telegram (as watchdog.yml runs 
     } finally {
       await Promise.all([gh.close(), tg.close()]);
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('smart watchdog as a user runs it (issue 18.4)', () => {
+  let dir: string;
+  const docs = join(root, 'docs', 'errors');
+  /** `node checker/cli.ts watchdog …` in `dir`, with only PATH and `env` in the environment. */
+  function watchdog(args: string[], env: Record<string, string> = {}) {
+    return new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+      execFile(
+        process.execPath,
+        [join(root, 'checker', 'cli.ts'), 'watchdog', '--docs', docs, ...args],
+        { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 90_000 },
+        (err, stdout, stderr) =>
+          done({ code: err ? Number((err as { code?: unknown }).code) : 0, stdout, stderr }),
+      );
+    });
+  }
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'smart-watchdog-cli-'));
+    writeFileSync(join(dir, 'installations.yaml'), CONFIG);
+    mkdirSync(join(dir, 'status'));
+    writeFileSync(join(dir, 'status', 'heartbeat.json'), serialize(heartbeat('2020-01-01T00:00:00Z')));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('--notify console prints the message as text and queues nothing for the next check', async () => {
+    const first = await watchdog(['--notify', 'console']);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const lines = first.stdout.split('\n');
+    expect(lines[0]).toBe('[operator → -1001234567890]');
+    expect(lines[1]).toMatch(/SMART: проверки давно не запускались/);
+    expect(first.stdout).not.toMatch(/<\/?(b|i|a|code)\b/);
+    expect(first.stdout).toMatch(
+      /^watchdog \(status\/\): проверки не идут, последняя проверка .+ назад — сообщение checker_stale показано выше, но не отправлено \(--notify console ничего не записывает\)$/m,
+    );
+    // Nothing for `smart check` to send later, and nothing remembered: the real announcement still comes.
+    expect(readdirSync(join(dir, 'status'))).toEqual(['heartbeat.json']);
+    const again = await watchdog(['--notify', 'console']);
+    expect(again.stdout).toBe(first.stdout);
+  });
+
+  it('--notify none prints only the verdict and writes nothing', async () => {
+    const r = await watchdog(['--notify', 'none']);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toMatch(
+      /^watchdog \(status\/\): проверки не идут, .+ — сообщение checker_stale не отправлено \(--notify none\)\n$/,
+    );
+    expect(readdirSync(join(dir, 'status'))).toEqual(['heartbeat.json']);
+  });
+
+  it('--notify telegram without TELEGRAM_BOT_TOKEN fails with one line instead of looking green', async () => {
+    expect(await watchdog(['--notify', 'telegram'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'smart watchdog: --notify telegram needs TELEGRAM_BOT_TOKEN: without it nobody would be told\n',
+    });
+  });
+
+  it('--notify telegram without notify.telegram in the config fails too', async () => {
+    writeFileSync(join(dir, 'silent.yaml'), CONFIG.replace(/^notify:.*$/m, ''));
+    expect(
+      await watchdog(['--notify', 'telegram', '--config', 'silent.yaml'], { TELEGRAM_BOT_TOKEN: '1:x' }),
+    ).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'smart watchdog: silent.yaml has no notify.telegram: the watchdog would tell nobody\n',
+    });
+  });
+
+  it('a --status-dir that does not exist is said, not read as «проверок ещё не было»', async () => {
+    expect(await watchdog(['--status-dir', 'statsu'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'smart watchdog: the status folder statsu does not exist (--status-dir)\n',
+    });
+  });
+
+  it('a message Telegram does not take is exit 1 and stays queued for the next check', async () => {
+    const tg = await startTelegramStandIn({ token: '7:tg-token' });
+    try {
+      tg.fail([{ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }]);
+      const r = await watchdog(['--notify', 'telegram'], {
+        TELEGRAM_BOT_TOKEN: '7:tg-token',
+        TELEGRAM_API_ROOT: tg.apiRoot,
+      });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(
+        /— сообщение checker_stale не доставлено: оно в очереди, его отправит следующий запуск\n$/,
+      );
+      const outbox = JSON.parse(readFileSync(join(dir, 'status', 'outbox.json'), 'utf8'));
+      expect(outbox.pending.map((i: { kind: string }) => i.kind)).toEqual(['operator']);
+    } finally {
+      await tg.close();
     }
   });
 });
