@@ -9,7 +9,7 @@ import type { AlertEvent } from '../alerts/engine/events.ts';
 import { type CycleDeps, type CycleResult, runCycle } from '../check-run/run-cycle.ts';
 import { type CollectedShards, collectShards, runShard, type ShardRun } from '../check-run/shards.ts';
 import type { Config } from '../config/schema.ts';
-import { consoleMailer, consoleNotifier, printOutbox } from '../notify/console.ts';
+import { consoleMailer, consoleNotifier, nextConsoleMessageId, printOutbox } from '../notify/console.ts';
 import { createMailer, type MailerLike, smtpSecrets } from '../notify/smtp-client.ts';
 import { createTelegramClient, DEFAULT_API_ROOT, redact } from '../notify/telegram-client.ts';
 import type { TelegramLike } from '../notify/types.ts';
@@ -19,6 +19,7 @@ import { StatusFileError } from '../status/format.ts';
 import { createFsStore } from '../store/fs.ts';
 import { createGithubStore } from '../store/github.ts';
 import { createGithubClient } from '../store/github-client.ts';
+import { readOutbox } from '../store/read.ts';
 import type { StatusStore } from '../store/types.ts';
 import { DEFAULT_CONFIG, displayPath, loadInputs } from './inputs.ts';
 import { type CommandIo, EXIT, parseOptions, usageError } from './io.ts';
@@ -216,7 +217,10 @@ export async function run(argv: string[], io: CommandIo, hooks: CheckHooks = {})
     secrets.push(token);
     telegram = createTelegramClient(token, io.env.TELEGRAM_API_ROOT || DEFAULT_API_ROOT);
   } else if (notify === 'console') {
-    telegram = consoleNotifier((t) => io.out(t));
+    // Message numbers go on from the ids the outbox remembers, so «ответ на № 7» names a message printed
+    // by an earlier run. A status file that cannot be read is reported by the run itself, below.
+    const remembered = await readOutbox(store).catch(() => undefined);
+    telegram = consoleNotifier((t) => io.out(t), nextConsoleMessageId(remembered));
   }
   let mailer: MailerLike | undefined;
   const smtpUrl = io.env.SMTP_URL;
