@@ -74,4 +74,32 @@ describe('smart demo process', () => {
     expect(dir).toBeDefined();
     expect(existsSync(dir!)).toBe(false);
   }, 60_000);
+
+  it('`smart demo | head`: a pipe closed early stops it quietly and removes the temporary folder', async () => {
+    const cli = join(import.meta.dirname, '..', 'cli.ts');
+    const child = spawn(process.execPath, [cli, 'demo', '--cycles', '4', '--interval', '0', '--no-serve'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    // Like `head -2`: read the first lines, then close the pipe while the demo still has much to say.
+    const dir = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        out += d;
+        const found = out.match(/папка (\S+)\n/)?.[1];
+        if (found) {
+          child.stdout.destroy();
+          resolve(found);
+        }
+      });
+      child.on('close', () => reject(new Error(`demo ended before naming its folder:\n${out}${err}`)));
+    });
+    expect(await exited).toBe(0);
+    expect(err).toBe('');
+    expect(existsSync(dir)).toBe(false);
+  }, 120_000);
 });

@@ -8,7 +8,7 @@ import { parseDuration } from '../config/duration.ts';
 import { type DemoHandle, runDemo } from '../demo/run-demo.ts';
 import { MIN_CYCLES } from '../demo/scenario.ts';
 import { SCREENSHOT_CLOCK, takeScreenshots } from '../demo/screenshots.ts';
-import { type CommandIo, parseOptions, usageError } from './io.ts';
+import { type CommandIo, EXIT, parseOptions, usageError } from './io.ts';
 
 const USAGE = `usage: smart demo [--port 4321] [--cycles 8] [--interval 2s] [--no-serve] [--screenshots DIR] [--now TIME]
 
@@ -63,6 +63,9 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   const onSignal = () => interrupted.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Nobody reads any more (`smart demo | head`): stop the same way, quietly.
+  io.outputClosed?.addEventListener('abort', onSignal, { once: true });
+  const quiet = () => io.outputClosed?.aborted === true;
   try {
     let demo: DemoHandle;
     try {
@@ -78,8 +81,9 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       });
     } catch (err) {
       if (interrupted.signal.aborted) {
+        if (quiet()) return EXIT.ok;
         io.out('\nДемо прервано: серверы остановлены, временная папка удалена.');
-        return 130;
+        return EXIT.interrupted;
       }
       io.err(`smart demo: ${(err as Error).message}`);
       return 1;
@@ -108,6 +112,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    io.outputClosed?.removeEventListener('abort', onSignal);
   }
 }
 

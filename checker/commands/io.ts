@@ -8,13 +8,32 @@ export interface CommandIo {
   env: NodeJS.ProcessEnv;
   /** Current directory paths are resolved against. */
   cwd: string;
+  /**
+   * Aborted when nobody reads stdout any more (`smart demo | head` after its ten lines): further output is
+   * dropped, and a command that would only go on printing (the demo) stops and cleans up.
+   */
+  outputClosed?: AbortSignal;
 }
 
-/** The real process's streams and environment. */
+/**
+ * The real process's streams and environment. A closed pipe (EPIPE) on stdout or stderr is not a crash:
+ * the rest of the output is dropped quietly and `outputClosed` tells the command.
+ */
 export function consoleIo(): CommandIo {
+  const closed = new AbortController();
+  let errClosed = false;
+  process.stdout.on('error', () => closed.abort());
+  process.stderr.on('error', () => {
+    errClosed = true;
+  });
   return {
-    out: (t) => process.stdout.write(`${t}\n`),
-    err: (t) => process.stderr.write(`${t}\n`),
+    out: (t) => {
+      if (!closed.signal.aborted) process.stdout.write(`${t}\n`);
+    },
+    err: (t) => {
+      if (!errClosed) process.stderr.write(`${t}\n`);
+    },
+    outputClosed: closed.signal,
     isTty: Boolean(process.stdout.isTTY) && !process.env.CI,
     env: process.env,
     cwd: process.cwd(),
