@@ -207,6 +207,52 @@ describe('every link a manager already has opens its runbook', () => {
   });
 });
 
+describe('runbooks link their neighbours by name', () => {
+  /** The links inside a runbook's body (its rendered Markdown), href → text. */
+  async function bodyLinks(name: string): Promise<[string, string][]> {
+    const html = await (await fetch(`${base}/docs/errors/${name}/`)).text();
+    const body = /<div class="md">([\s\S]*?)<\/div>\s*(?:<section|<\/article)/.exec(html)?.[1] ?? '';
+    expect(body.length, `body of ${name}`).toBeGreaterThan(500);
+    return [...body.matchAll(/<a href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/g)].map((m) => [
+      m[1]!,
+      m[2]!.replace(/<[^>]+>/g, ''),
+    ]);
+  }
+
+  it('`KodeksWarning` in KodeksAuthNotWork opens KodeksWarning; `LoginPasswordError` in OnlineLoginFailed is no link', async () => {
+    expect(await bodyLinks('KodeksAuthNotWork')).toContainEqual([
+      '/docs/errors/KodeksWarning/',
+      'KodeksWarning',
+    ]);
+    const login = await bodyLinks('OnlineLoginFailed');
+    expect(login.map(([, text]) => text)).not.toContain('LoginPasswordError');
+    // A neighbour of another section (licences, from the users' section).
+    expect(await bodyLinks('KodeksDetectOverUserError')).toContainEqual([
+      '/docs/errors/KodeksLimitsUsers/',
+      'KodeksLimitsUsers',
+    ]);
+    // The page's own name and its alias (`KodeksLimitsUser`) are not links to itself.
+    expect((await bodyLinks('KodeksLimitsUsers')).map(([href]) => href)).not.toContain(
+      '/docs/errors/KodeksLimitsUsers/',
+    );
+  });
+
+  it('every link inside every runbook body resolves on the built site', async () => {
+    const broken: string[] = [];
+    const seen = new Set<string>();
+    for (const r of runbooks)
+      for (const [href] of await bodyLinks(r.alert)) {
+        if (!href.startsWith('/') || seen.has(href)) continue;
+        seen.add(href);
+        const res = await fetch(base + href.split('#')[0]);
+        await res.arrayBuffer();
+        if (res.status !== 200) broken.push(`${r.alert} → ${href} (${res.status})`);
+      }
+    expect(broken).toEqual([]);
+    expect(seen.size).toBeGreaterThan(10);
+  });
+});
+
 describe('the index /docs/errors/', () => {
   it('groups the alerts by SMART’s sections, in SMART’s order, with priority, importance and who raises each', async () => {
     const b = await openBrowser({ js: false, width: 1280 });

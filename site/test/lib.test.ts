@@ -177,6 +177,41 @@ describe('links between docs', () => {
   });
 });
 
+describe('alert names in backticks', () => {
+  const links = {
+    names: new Map([
+      ['KodeksIcmp', 'KodeksIcmp'],
+      ['KodeksLimitsUsers', 'KodeksLimitsUsers'],
+      ['KodeksLimitsUser', 'KodeksLimitsUsers'],
+    ]),
+    self: 'KodeksLimitsUsers',
+  };
+
+  it('a known name links to its runbook; an unknown word, the page itself and code in a link stay plain', () => {
+    const html = renderRunbook(
+      'Сначала `KodeksIcmp`, потом `LoginPasswordError`; это `KodeksLimitsUsers` (или `KodeksLimitsUser`). ' +
+        'См. [`KodeksIcmp`](./KodeksIcmp.md).\n\n```sh\nKodeksIcmp\n```\n',
+      {},
+      links,
+    );
+    expect(html).toContain('Сначала <a href="/docs/errors/KodeksIcmp/"><code>KodeksIcmp</code></a>, потом');
+    expect(html).toContain('<code>LoginPasswordError</code>;');
+    expect(html).not.toContain('href="/docs/errors/KodeksLimitsUsers/"');
+    expect(html.match(/<a /g)).toHaveLength(2);
+    expect(html).toContain('<a href="/docs/errors/KodeksIcmp/"><code>KodeksIcmp</code></a>.</p>');
+    expect(html).toContain('<pre><code class="language-sh">KodeksIcmp\n</code></pre>');
+  });
+
+  it('an alias links to the runbook of the alert it names', () => {
+    const html = renderRunbook(
+      'Старое имя `KodeksLimitsUser`.',
+      {},
+      { names: links.names, self: 'KodeksIcmp' },
+    );
+    expect(html).toContain('<a href="/docs/errors/KodeksLimitsUsers/"><code>KodeksLimitsUser</code></a>');
+  });
+});
+
 describe('heading anchors', () => {
   it.each([
     ['Что делать', 'что-делать'],

@@ -1,6 +1,7 @@
 /** Runbook routes: the clean URL, the `.md` URL sent in alerts, and lowercase aliases of both. */
 import type { RunbookEntry } from '../../../checker/alerts/catalog.ts';
 import { inputs } from './inputs.ts';
+import type { AlertLinks } from './markdown.ts';
 
 export interface RunbookIncident {
   started: number;
@@ -66,4 +67,20 @@ export async function runbookPaths() {
       props: { entry, canonical: segment === entry.alert, via },
     })),
   );
+}
+
+/** Every spelling with a runbook (each name and alias, as written) → the alert's own name. */
+export function alertSpellings(
+  runbooks: Iterable<Pick<RunbookEntry, 'alert' | 'aliases'>>,
+): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of runbooks) out.set(e.alert, e.alert);
+  for (const e of runbooks) for (const a of e.aliases) if (!out.has(a)) out.set(a, e.alert);
+  return out;
+}
+
+/** The neighbours the runbook of `alert` may link to by name (not itself). */
+export async function alertLinks(alert: string): Promise<AlertLinks> {
+  const { runbooks } = await inputs();
+  return { names: alertSpellings(runbooks.values()), self: alert };
 }
