@@ -499,9 +499,9 @@ export const configSchema = z.strictObject({
       interval: duration(10_000, 86_400_000).default(300_000),
       /** Time zone of days, months and times shown (default Europe/Moscow). */
       timezone: timezone().default('Europe/Moscow'),
-      /** Checks run at once (default 64). */
+      /** Checks connecting or awaiting an answer at once (default 64); one a silent server keeps waiting stops counting. */
       concurrency: z.int().min(1).max(1024).default(64),
-      /** Checks at once against one host (default 4). */
+      /** Of those, for one server, an address and port (default 4; one until the server first answers). */
       per_host: z.int().min(1).max(64).default(4),
       /** Hard limit for one check (default 10s). */
       timeout: duration(100, 120_000).default(10_000),

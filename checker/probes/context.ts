@@ -63,11 +63,13 @@ export interface ProbeContext {
   secret?: (name: string) => string | undefined;
 }
 
-/** One check to run: which CheckId it fills, which host it loads (for the per-host limit) and how. */
+/** One check to run: which CheckId it fills, which server it loads (for the per-address limit) and how. */
 export interface CheckTask {
   check: CheckId;
   /** Host name or address the check talks to; undefined when it talks to no single host (dns, agent). */
   host?: string;
+  /** The TCP port it connects to; undefined for ICMP. With `host` it names the server the pool keys on. */
+  port?: number;
   run: (ctx: ProbeContext) => Promise<ProbeResult>;
 }
 
@@ -75,6 +77,12 @@ export interface CheckTask {
 export interface Probe<T extends ProbeType> {
   type: T;
   plan: (installation: Installation, settings: NonNullable<Probes[T]>) => CheckTask[];
+}
+
+/** The port of an installation's URL (the scheme's default when none is written). */
+export function urlPort(installation: Installation): number {
+  const url = new URL(installation.url);
+  return url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
 }
 
 /** Host name of an installation's URL (brackets of an IPv6 literal removed). */

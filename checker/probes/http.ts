@@ -1,6 +1,6 @@
 import type { Installation, Probes } from '../config/schema.ts';
 import type { CheckTask, Probe, ProbeContext } from './context.ts';
-import { urlHost } from './context.ts';
+import { urlHost, urlPort } from './context.ts';
 import { httpGet } from './http-get.ts';
 import { toProbeError } from './net-errors.ts';
 import { pageText } from './page-text.ts';
@@ -33,11 +33,21 @@ export const httpProbe: Probe<'http'> = {
   type: 'http',
   plan(installation, settings) {
     const tasks: CheckTask[] = [
-      { check: 'http', host: urlHost(installation), run: (ctx) => runHttp(ctx, settings, undefined) },
+      {
+        check: 'http',
+        host: urlHost(installation),
+        port: urlPort(installation),
+        run: (ctx) => runHttp(ctx, settings, undefined),
+      },
     ];
     const ip = installation.ip;
     if (ip && settings.by_ip) {
-      tasks.push({ check: 'http_ip', host: ip, run: (ctx) => runHttp(ctx, settings, ip) });
+      tasks.push({
+        check: 'http_ip',
+        host: ip,
+        port: urlPort(installation),
+        run: (ctx) => runHttp(ctx, settings, ip),
+      });
     }
     return tasks;
   },

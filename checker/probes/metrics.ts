@@ -1,7 +1,7 @@
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import type { Probes } from '../config/schema.ts';
 import type { Probe, ProbeContext } from './context.ts';
-import { urlHost } from './context.ts';
+import { urlHost, urlPort } from './context.ts';
 import { httpTarget } from './http.ts';
 import { httpGet } from './http-get.ts';
 import { toProbeError } from './net-errors.ts';
@@ -35,7 +35,14 @@ interface EndpointOutcome {
 export const metricsProbe: Probe<'metrics'> = {
   type: 'metrics',
   plan(installation, settings) {
-    return [{ check: 'metrics', host: urlHost(installation), run: (ctx) => runMetrics(ctx, settings) }];
+    return [
+      {
+        check: 'metrics',
+        host: urlHost(installation),
+        port: urlPort(installation),
+        run: (ctx) => runMetrics(ctx, settings),
+      },
+    ];
   },
 };
 

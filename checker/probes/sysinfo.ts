@@ -6,7 +6,7 @@ import { ageText, type JudgeSettings, judgeFacts, judgeNoReport } from '../sysin
 import { resolveProfile } from '../sysinfo/profile.ts';
 import { MAX_AGENT_REPORT } from './agent.ts';
 import type { Probe, ProbeContext } from './context.ts';
-import { urlHost } from './context.ts';
+import { urlHost, urlPort } from './context.ts';
 import { httpTarget } from './http.ts';
 import { httpGet } from './http-get.ts';
 import { toProbeError } from './net-errors.ts';
@@ -27,7 +27,12 @@ export const sysinfoProbe: Probe<'sysinfo'> = {
     return [
       settings.source === 'agent'
         ? { check: 'sysinfo', run: (ctx) => runPushed(ctx, settings) }
-        : { check: 'sysinfo', host: urlHost(installation), run: (ctx) => runPull(ctx, settings) },
+        : {
+            check: 'sysinfo',
+            host: urlHost(installation),
+            port: urlPort(installation),
+            run: (ctx) => runPull(ctx, settings),
+          },
     ];
   },
 };

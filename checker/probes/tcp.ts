@@ -47,6 +47,6 @@ export const tcpProbe: Probe<'tcp'> = {
   type: 'tcp',
   plan(installation, settings): CheckTask[] {
     const host = settings.host ?? installation.ip ?? urlHost(installation);
-    return [{ check: 'tcp', host, run: (ctx) => tcpConnect(ctx, host, settings.port) }];
+    return [{ check: 'tcp', host, port: settings.port, run: (ctx) => tcpConnect(ctx, host, settings.port) }];
   },
 };

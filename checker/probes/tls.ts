@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { connect, type TLSSocket } from 'node:tls';
 import type { Probes } from '../config/schema.ts';
 import type { Probe, ProbeContext } from './context.ts';
-import { urlHost } from './context.ts';
+import { urlHost, urlPort } from './context.ts';
 import { httpGet } from './http-get.ts';
 import type { PeerInfo } from './http-pool.ts';
 import { messageFor, type Phase, toProbeError } from './net-errors.ts';
@@ -18,7 +18,14 @@ const DAY = 86_400_000;
 export const tlsProbe: Probe<'tls'> = {
   type: 'tls',
   plan(installation, settings) {
-    return [{ check: 'tls', host: urlHost(installation), run: (ctx) => runTls(ctx, settings) }];
+    return [
+      {
+        check: 'tls',
+        host: urlHost(installation),
+        port: settings.port ?? urlPort(installation),
+        run: (ctx) => runTls(ctx, settings),
+      },
+    ];
   },
 };
 

@@ -1,9 +1,41 @@
-import { describe, expect, it } from 'vitest';
-import { createLimiter } from './limiter.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createLimiter, type Heard } from './limiter.ts';
+
+/** A task the test ends by hand, recording when it started (fake clock). */
+function gate(log: string[], name: string) {
+  let finish!: (heard: Heard) => void;
+  let startedAt: number | undefined;
+  const task = () => {
+    startedAt = Date.now();
+    log.push(name);
+    return new Promise<Heard>((r) => {
+      finish = r;
+    });
+  };
+  return {
+    task,
+    end: (heard: Heard = 'answer') => finish(heard),
+    get startedAt() {
+      return startedAt;
+    },
+  };
+}
+
+const byHeard = (h: Heard) => h;
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+};
 
 describe('createLimiter', () => {
-  it('never runs more than total at once, nor more than perKey for one host', async () => {
-    const limiter = createLimiter(5, 2);
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 0 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('never has more than total checks active at once, nor more than perKey for one address', async () => {
+    const limiter = createLimiter({ total: 5, perKey: 2, patienceMs: 1e9, now: Date.now });
     let active = 0;
     let peak = 0;
     const perHost = new Map<string, number>();
@@ -22,11 +54,10 @@ describe('createLimiter', () => {
         return i;
       });
     });
-    // Release tasks one by one until all are done.
     let finished = 0;
     for (const t of tasks) t.then(() => finished++);
     while (finished < tasks.length) {
-      await new Promise((r) => setImmediate(r));
+      await flush();
       release.shift()?.();
     }
     expect(await Promise.all(tasks)).toEqual(Array.from({ length: 40 }, (_, i) => i));
@@ -34,17 +65,141 @@ describe('createLimiter', () => {
     expect(peakHost).toBe(2);
   });
 
-  it('a blocked host does not hold back other hosts', async () => {
-    const limiter = createLimiter(2, 1);
+  it('contacts an address with one check until it has answered, then with perKey', async () => {
+    const limiter = createLimiter({ total: 10, perKey: 3, patienceMs: 1e9, now: Date.now });
+    const log: string[] = [];
+    const checks = Array.from({ length: 6 }, (_, i) => gate(log, `a${i}`));
+    const done = checks.map((c) => limiter.run('a', c.task, byHeard));
+    await flush();
+    expect(log).toEqual(['a0']);
+    checks[0]!.end('answer');
+    await flush();
+    expect(log).toEqual(['a0', 'a1', 'a2', 'a3']);
+    for (const c of checks.slice(1)) {
+      c.end('answer');
+      await flush();
+    }
+    await Promise.all(done);
+    expect(log).toHaveLength(6);
+  });
+
+  it('lets addresses take turns: the first check of each before the second of any', async () => {
+    const limiter = createLimiter({ total: 1, perKey: 4, patienceMs: 1e9, now: Date.now });
     const order: string[] = [];
-    let releaseA!: () => void;
-    const a1 = limiter.run('a', () => new Promise<void>((r) => (releaseA = r)).then(() => order.push('a1')));
-    const a2 = limiter.run('a', async () => order.push('a2'));
-    const b = limiter.run('b', async () => order.push('b'));
-    await b;
-    expect(order).toEqual(['b']);
-    releaseA();
-    await Promise.all([a1, a2]);
-    expect(order).toEqual(['b', 'a1', 'a2']);
+    const all: Promise<unknown>[] = [];
+    for (const key of ['a', 'b', 'c'])
+      for (let i = 1; i <= 2; i++)
+        all.push(
+          limiter.run(
+            key,
+            async () => order.push(`${key}${i}`),
+            () => 'answer',
+          ),
+        );
+    await Promise.all(all);
+    expect(order).toEqual(['a1', 'b1', 'c1', 'a2', 'b2', 'c2']);
+  });
+
+  it('a check that waits longer than its patience stops holding back the others of its address', async () => {
+    const limiter = createLimiter({ total: 64, perKey: 4, patienceMs: 100, now: Date.now });
+    const log: string[] = [];
+    // A proxy that keeps answering, while the backends of some of its sites hang.
+    await limiter.run('proxy', async () => 'answer' as Heard, byHeard);
+    const startedAt = new Map<string, number>();
+    const all: Promise<Heard>[] = [];
+    for (let i = 0; i < 12; i++) {
+      const h = gate(log, `hang${i}`);
+      all.push(limiter.run('proxy', h.task, byHeard));
+      all.push(
+        limiter.run(
+          'proxy',
+          async () => {
+            startedAt.set(`ok${i}`, Date.now());
+            return 'answer' as Heard;
+          },
+          byHeard,
+        ),
+      );
+    }
+    await flush();
+    expect(log).toEqual(['hang0', 'hang1', 'hang2', 'hang3']);
+    // Four hanging at a time, each holding its slot for 100 ms: the last healthy one starts after
+    // 3 × 100 ms, not after three of the hanging ones' timeouts.
+    await vi.advanceTimersByTimeAsync(200);
+    expect(log).toHaveLength(12);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(startedAt.get('ok11')).toBe(300);
+    expect(limiter.stats()).toMatchObject({ silentKeys: 0, peakActivePerKey: 4, stalled: 12 });
+    void all;
+  });
+
+  it('starts every remaining check of a silent address at once, each left to its own timeout', async () => {
+    const limiter = createLimiter({ total: 64, perKey: 4, patienceMs: 100, now: Date.now });
+    const log: string[] = [];
+    const checks = Array.from({ length: 50 }, (_, i) => gate(log, `c${i}`));
+    const done = checks.map((c) => limiter.run('hosting', c.task, byHeard));
+    await flush();
+    expect(log).toEqual(['c0']);
+    await vi.advanceTimersByTimeAsync(99);
+    expect(log).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(log).toHaveLength(50);
+    expect(checks.every((c) => c.startedAt !== undefined && c.startedAt <= 100)).toBe(true);
+    for (const c of checks) c.end('silence');
+    expect(await Promise.all(done)).toEqual(checks.map(() => 'silence'));
+    expect(limiter.stats()).toMatchObject({ silentKeys: 1, startedSilent: 49, peakActivePerKey: 1 });
+  });
+
+  it('an answer ends the silence: later checks of the address are bounded again', async () => {
+    const limiter = createLimiter({ total: 64, perKey: 2, patienceMs: 100, now: Date.now });
+    const log: string[] = [];
+    const first = gate(log, 'first');
+    limiter.run('a', first.task, byHeard);
+    await vi.advanceTimersByTimeAsync(100);
+    first.end('answer');
+    await flush();
+    const later = Array.from({ length: 5 }, (_, i) => gate(log, `later${i}`));
+    for (const c of later) limiter.run('a', c.task, byHeard);
+    await flush();
+    expect(log).toEqual(['first', 'later0', 'later1']);
+  });
+
+  it('gives a slow address twice its slowest answer before a check of it stalls', async () => {
+    const limiter = createLimiter({ total: 64, perKey: 1, patienceMs: 100, now: Date.now });
+    const log: string[] = [];
+    const slow = gate(log, 'slow');
+    const first = limiter.run('far', slow.task, byHeard);
+    // It answers after 300 ms: past its patience, but it answered, so it is slow, not silent.
+    await vi.advanceTimersByTimeAsync(300);
+    slow.end('answer');
+    await first;
+    const next = Array.from({ length: 3 }, (_, i) => gate(log, `next${i}`));
+    for (const c of next) limiter.run('far', c.task, byHeard);
+    await flush();
+    expect(log).toEqual(['slow', 'next0']);
+    // Patience is 600 ms now: at 500 ms next0 still holds the address's only slot.
+    await vi.advanceTimersByTimeAsync(500);
+    expect(log).toEqual(['slow', 'next0']);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(log).toEqual(['slow', 'next0', 'next1']);
+  });
+
+  it('stalled checks of a hanging address do not hold the total either', async () => {
+    const limiter = createLimiter({ total: 2, perKey: 2, patienceMs: 100, now: Date.now });
+    const log: string[] = [];
+    const dead = Array.from({ length: 2 }, (_, i) => gate(log, `dead${i}`));
+    dead.map((d, i) => limiter.run(`dead-${i}`, d.task, byHeard));
+    const fine = gate(log, 'fine');
+    limiter.run('fine', fine.task, byHeard);
+    await flush();
+    expect(log).toEqual(['dead0', 'dead1']);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(log).toEqual(['dead0', 'dead1', 'fine']);
+  });
+
+  it('passes a task failure on and frees its slot', async () => {
+    const limiter = createLimiter({ total: 1, perKey: 1, patienceMs: 1e9, now: Date.now });
+    await expect(limiter.run('a', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(limiter.run('a', async () => 7)).resolves.toBe(7);
   });
 });

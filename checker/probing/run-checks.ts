@@ -10,11 +10,11 @@ import { icmpUnavailableReason, systemPing } from '../probes/ping-system.ts';
 import { PROBES } from '../probes/registry.ts';
 import { fail, ok, since, unknown } from '../probes/result.ts';
 import { tcpConnect } from '../probes/tcp.ts';
-import { CHECK_IDS, type CheckId, PROBE_TYPES, type ProbeResult } from '../probes/types.ts';
+import { CHECK_IDS, type CheckId, PROBE_TYPES, type ProbeCode, type ProbeResult } from '../probes/types.ts';
 import { scrub, scrubRecord } from '../secrets/scrub.ts';
 import type { ClientState } from '../status/schema.ts';
 import { createParsePool, type ParsePool } from '../sysinfo/parse-pool.ts';
-import { createLimiter } from './limiter.ts';
+import { createLimiter, type Heard } from './limiter.ts';
 import type { InstallationResults, RunResults } from './types.ts';
 
 /** What a run talks to; every field has a production default. */
@@ -55,8 +55,9 @@ interface Planned {
 }
 
 /**
- * Runs every configured check of every installation concurrently (checker.concurrency, checker.per_host),
- * each under a hard timeout (checker.timeout). Canaries run first: when all fail, no client check runs and
+ * Runs every configured check of every installation concurrently through one pool (checker.concurrency,
+ * checker.per_host per server; see limiter.ts for why a hanging server holds nobody back), each under a
+ * hard timeout (checker.timeout). Canaries run first: when all fail, no client check runs and
  * each is `unknown` (SKIPPED). ICMP is tried once against 127.0.0.1; when it does not work from here, icmp
  * checks are `unknown` (ICMP_UNAVAILABLE). Throws only when `only` matches no installation.
  */
@@ -107,7 +108,8 @@ export async function runChecks(
     );
   }
 
-  const limiter = createLimiter(concurrency, perHost);
+  const patienceMs = patienceFor(timeout);
+  const limiter = createLimiter({ total: concurrency, perKey: perHost, patienceMs });
   const secureContext = createSecureContext(deps.ca ? { ca: deps.ca } : {});
   const httpPool = deps.httpPool ?? createHttpPool({ lookup, timeoutMs: timeout, secureContext });
   const readAgentReport =
@@ -157,7 +159,11 @@ export async function runChecks(
             const result =
               task.check === 'agent' && !deps.readAgentReport
                 ? unknown(0, 'SKIPPED', 'Отчёты агента в этом запуске не читаются.')
-                : await limiter.run(task.host?.toLowerCase(), () => runWithTimeout(task, base, timeout));
+                : await limiter.run(
+                    await serverKey(task, lookup, patienceMs),
+                    () => runWithTimeout(task, base, timeout),
+                    heardFrom,
+                  );
             done++;
             opts.onProgress?.(done, total);
             return [task.check, result] as const;
@@ -184,7 +190,67 @@ export async function runChecks(
     installations,
     notes,
     icmpUnavailable: Boolean(icmpReason),
+    pool: limiter.stats(),
   };
+}
+
+/**
+ * How long a check may wait for a server before it stops holding a slot of the pool: a twentieth of the
+ * timeout (500 ms at the default 10 s), at least 250 ms (no answer in a quarter second is unusual even on a
+ * loaded machine), at most 1 s and half the timeout.
+ */
+export function patienceFor(timeoutMs: number): number {
+  return Math.min(Math.max(timeoutMs / 20, 250), 1000, timeoutMs / 2);
+}
+
+/**
+ * The server a check loads, as the pool counts it: the address its host resolves to (through the run's
+ * cached lookup, waiting at most `waitMs`; the name itself when it does not resolve by then) and the port,
+ * or "icmp". Two installations behind one proxy are one server; one machine's web and licence ports are two.
+ */
+export async function serverKey(
+  task: CheckTask,
+  lookup: NameLookup,
+  waitMs: number,
+): Promise<string | undefined> {
+  if (!task.host) return undefined;
+  const host = task.host.toLowerCase().replace(/^\[|\]$/g, '');
+  let address = host;
+  try {
+    const [first] = await lookup(host, AbortSignal.timeout(waitMs));
+    if (first) address = first.address;
+  } catch {
+    // Keyed by name: the check itself will report why the name does not resolve.
+  }
+  return `${address} ${task.port ?? 'icmp'}`;
+}
+
+/** Outcomes that mean the server was reached but said nothing in time. */
+const SILENCE = new Set<ProbeCode>(['TIMEOUT', 'CONN_TIMEOUT', 'ICMP_LOSS']);
+/** Outcomes decided before or without reaching the server (names, policy, our own side, other hops). */
+const NOT_REACHED = new Set<ProbeCode>([
+  'DNS_NXDOMAIN',
+  'DNS_SERVFAIL',
+  'DNS_REFUSED',
+  'DNS_TIMEOUT',
+  'DNS_NODATA',
+  'DNS_ERROR',
+  'ADDRESS_REFUSED',
+  'BAD_TARGET',
+  'HOST_UNREACHABLE',
+  'CONN_ERROR',
+  'NO_CREDENTIALS',
+  'ICMP_UNAVAILABLE',
+  'SKIPPED',
+  'INTERNAL',
+]);
+
+/** What a check's result says about its server, for the pool (a sysinfo check that reused kept facts: nothing). */
+export function heardFrom(result: ProbeResult): Heard {
+  if (result.evidence?.reused === true) return 'none';
+  if (SILENCE.has(result.code)) return 'silence';
+  if (NOT_REACHED.has(result.code)) return 'none';
+  return 'answer';
 }
 
 /** The installations selected by `only` with their checks; throws when `only` matches nothing. */

@@ -1,5 +1,6 @@
 import type { CheckId, ProbeResult } from '../probes/types.ts';
 import type { VantageReport } from '../status/schema.ts';
+import type { LimiterStats } from './limiter.ts';
 
 /** What one run observed for one installation. */
 export interface InstallationResults {
@@ -33,4 +34,6 @@ export interface RunResults {
   icmpUnavailable: boolean;
   /** Per vantage name, what each contributed (set by the merge of vantages' results, checker/vantages). */
   vantages?: Record<string, Omit<VantageReport, 'last_seen'>>;
+  /** What the pool did (stalled checks, silent addresses); absent when no client check ran. */
+  pool?: LimiterStats;
 }
