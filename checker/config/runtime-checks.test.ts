@@ -3,7 +3,7 @@ import { formatDiagnostic } from './diagnostics.ts';
 import { parseConfig } from './load.ts';
 import { isHostName } from './runtime-checks.ts';
 
-// The invalid side is the corpus (testdata/invalid/39-… and up, run through `smart validate`); here, the
+// The invalid side is the corpus (testdata/invalid/49-… to 58-…, run through `smart validate`); here, the
 // settings next to each check that must stay valid.
 const config = (checker: string, client: string, inst: string, probes: string) => `site:
   url: https://smart.example
