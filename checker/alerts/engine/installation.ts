@@ -54,7 +54,7 @@ export function probeEvidence(checks: Checks, probe: string | undefined): ProbeE
   const ids = probe === 'sysinfo' ? ['sysinfo', 'kodeks_xml'] : [probe];
   const out: ProbeEvidence[] = [];
   for (const [check, r] of Object.entries(checks)) {
-    if (!r || r.status !== 'fail' || !ids.some((id) => check === id || check.startsWith(`${id}_`))) continue;
+    if (r?.status !== 'fail' || !ids.some((id) => check === id || check.startsWith(`${id}_`))) continue;
     const validTo = r.evidence?.valid_to;
     const status = r.evidence?.http_status;
     out.push({
