@@ -3,7 +3,7 @@
  * bounded (connect, greeting, each reply) and each send abortable, errors normalised into words that never
  * contain the login, the password or the URL (`SMTP_URL` is a secret).
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 /** One mail as the notifier hands it over. */
 export interface MailRequest {
@@ -152,19 +152,25 @@ export function createMailer(smtpUrl: string, opts: MailerOptions = {}): MailerL
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const label = smtpLabel(smtpUrl) ?? 'SMTP';
   const secrets = smtpSecrets(smtpUrl);
-  const transport = nodemailer.createTransport({
-    url: smtpUrl,
-    connectionTimeout: timeoutMs,
-    greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs,
-    dnsTimeout: timeoutMs,
-    socketCloseTimeout: 0,
-    ...(opts.ca ? { tls: { ca: [opts.ca] } } : {}),
-  });
+  // nodemailer is loaded on the first send or verify: a run that mails nothing never loads it.
+  let made: Promise<Transporter> | undefined;
+  const transporter = () =>
+    (made ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        url: smtpUrl,
+        connectionTimeout: timeoutMs,
+        greetingTimeout: timeoutMs,
+        socketTimeout: timeoutMs,
+        dnsTimeout: timeoutMs,
+        socketCloseTimeout: 0,
+        ...(opts.ca ? { tls: { ca: [opts.ca] } } : {}),
+      }),
+    ));
   return {
     label,
     async send(mail, signal) {
       try {
+        const transport = await transporter();
         const info = await transport.sendMail({
           from: mail.from,
           to: mail.to,
@@ -195,7 +201,7 @@ export function createMailer(smtpUrl: string, opts: MailerOptions = {}): MailerL
     },
     async verify(signal) {
       try {
-        const check = transport.verify();
+        const check = (await transporter()).verify();
         if (signal) {
           await Promise.race([
             check,

@@ -2,7 +2,7 @@
  * The real Telegram client: telegraf's `Telegram` (no polling bot) behind `TelegramLike`, with a short
  * per-call timeout (telegraf's own is 500 s) and errors normalised into words that never contain the token.
  */
-import { Telegram } from 'telegraf';
+import type { Telegram } from 'telegraf';
 import type { SendMessageRequest, TelegramFailure, TelegramLike, TelegramResult } from './types.ts';
 
 /** Default Bot API address (override with TELEGRAM_API_ROOT). */
@@ -61,13 +61,17 @@ export function createTelegramClient(
   apiRoot = DEFAULT_API_ROOT,
   timeoutMs = 10_000,
 ): TelegramLike {
-  const tg = new Telegram(token, { apiRoot });
+  // telegraf (and node-fetch under it) is loaded on the first call: a run that sends nothing never loads it.
+  let client: Promise<Telegram> | undefined;
+  const telegram = () =>
+    (client ??= import('telegraf').then(({ Telegram: Api }) => new Api(token, { apiRoot })));
   const call = async <T>(
     method: string,
     payload: Record<string, unknown>,
     outer?: AbortSignal,
   ): Promise<TelegramResult<T>> => {
     try {
+      const tg = await telegram();
       // callApi takes an AbortSignal; node-fetch aborts the request when it fires.
       const call = tg.callApi.bind(tg) as unknown as (
         m: string,
