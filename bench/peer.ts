@@ -221,7 +221,9 @@ function runSmart(dir: string, caFile: string) {
   const r = spawnSync(
     process.execPath,
     [
-      ...(process.env.PEER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(OUT, 'profiles')}`] : []),
+      ...(process.env.PEER_PROFILE
+        ? ['--cpu-prof', '--cpu-prof-interval=2000', `--cpu-prof-dir=${join(OUT, 'profiles')}`]
+        : []),
       '--import',
       'data:text/javascript,process.on("exit",()=>{const u=process.resourceUsage();process.stderr.write("RSS_KB="+u.maxRSS+" CPU_US="+(u.userCPUTime+u.systemCPUTime)+"\\n")})',
       join(ROOT, 'checker', 'cli.ts'),
