@@ -17,8 +17,6 @@ import { formatResultsTable, progressLine } from '../probing/report.ts';
 import { parseShardSpec, type ShardSpec } from '../shards/select.ts';
 import { StatusFileError } from '../status/format.ts';
 import { createFsStore } from '../store/fs.ts';
-import { createGithubStore } from '../store/github.ts';
-import { createGithubClient } from '../store/github-client.ts';
 import { readOutbox } from '../store/read.ts';
 import type { StatusStore } from '../store/types.ts';
 import { DEFAULT_CONFIG, displayPath, loadInputs } from './inputs.ts';
@@ -150,6 +148,11 @@ export async function run(argv: string[], io: CommandIo, hooks: CheckHooks = {})
       }
       secrets.push(token);
       const apiUrl = io.env.GITHUB_API_URL || undefined;
+      // Octokit and its plugins load only for this store: an fs run never needs them.
+      const [{ createGithubStore }, { createGithubClient }] = await Promise.all([
+        import('../store/github.ts'),
+        import('../store/github-client.ts'),
+      ]);
       store = createGithubStore({
         token,
         repository,
