@@ -159,11 +159,26 @@ describe('rows from the sysinfo report on the client page', () => {
   });
 
   it("the report's own details and the servers' addresses stay off the page, the summary and the feed", async () => {
-    for (const path of ['/status/acme/', '/status/acme/summary.json', '/status/acme/feed.xml']) {
+    const pages = [
+      '/status/acme/',
+      '/status/acme/summary.json',
+      '/status/acme/feed.xml',
+      // The runbook lists the incidents of public clients, with their cause.
+      '/docs/errors/KodeksDBerrorsCode2007/',
+      '/docs/errors/KodeksDBOperUpToOld/',
+      '/docs/errors/KodeksLicenseExpiring2day/',
+    ];
+    for (const path of pages) {
       const text = await (await fetch(`${base}${path}`)).text();
-      for (const secret of ['MARKER', 'MedSecret', 'marker-operup', 'D:\\', '127.0.0.1', 'Медицина'])
-        expect(text, `${path} shows ${secret}`).not.toContain(secret);
+      // (Runbooks have their own example paths and addresses in their commands.)
+      const secrets = ['MARKER', 'MedSecret', 'marker-operup'];
+      if (path.startsWith('/status/')) secrets.push('D:\\', '127.0.0.1', 'Медицина');
+      for (const secret of secrets) expect(text, `${path} shows ${secret}`).not.toContain(secret);
     }
+    // The runbook's history names the client and says the runbook's summary as the cause.
+    const runbook = await (await fetch(`${base}/docs/errors/KodeksDBerrorsCode2007/`)).text();
+    expect(runbook).toContain('ООО «Акме»');
+    expect(runbook).toContain('Сервер ПК отказывает в доступе к базе');
     // The status data itself keeps them for the manager (operator-only facts), which is why the page must not.
     const state = await readFile(join(tmp, 'status/state/acme.json'), 'utf8');
     expect(state).toContain('MARKER-DB');

@@ -2,6 +2,7 @@
 import type { RunbookEntry } from '../../../checker/alerts/catalog.ts';
 import { inputs } from './inputs.ts';
 import type { AlertLinks } from './markdown.ts';
+import { publicCause } from './view.ts';
 
 export interface RunbookIncident {
   started: number;
@@ -30,7 +31,7 @@ export function runbookAliases(
 
 /** Incidents of one alert (or announced by one mass alert) as the public runbook page may show them, newest first. */
 export async function runbookIncidents(alert: string, limit = 50): Promise<RunbookIncident[]> {
-  const { config, status, now } = await inputs();
+  const { config, status, now, catalog } = await inputs();
   const clients = new Map(config.clients.map((c) => [c.id, c]));
   return (
     status.incidents
@@ -47,7 +48,8 @@ export async function runbookIncidents(alert: string, limit = 50): Promise<Runbo
         if (c && c.visibility === 'public') {
           const inst = c.installations.find((x) => x.id === i.installation);
           out.client = { title: c.title, slug: c.slug ?? c.id, installation: inst?.title ?? i.installation };
-          if (i.diagnosis?.cause) out.cause = i.diagnosis.cause;
+          const cause = publicCause(i, catalog);
+          if (cause) out.cause = cause;
         }
         if (!i.resolved_at) delete out.minutes;
         return out;

@@ -105,6 +105,18 @@ export interface ClientView {
 /** Alerts whose probable cause quotes the sysinfo report or the metrics (checker/diagnose FINDING_CASES). */
 const REPORT_CAUSE: ReadonlySet<string> = new Set(Object.keys(FINDING_CASES));
 
+/**
+ * The probable cause a public page may show for an incident. The cause of an alert read from the server's
+ * report is the report's own text (database names, files, catalog paths, error texts) for the manager; the
+ * public reads the runbook's summary instead.
+ */
+export function publicCause(
+  i: Pick<Incident, 'alert' | 'diagnosis'>,
+  catalog: Inputs['catalog'],
+): string | undefined {
+  return REPORT_CAUSE.has(i.alert) ? catalog.get(i.alert)?.summary : i.diagnosis?.cause;
+}
+
 /** Incidents shown in history: the last days and at most this many. */
 const HISTORY_LIMIT = 10;
 
@@ -161,10 +173,8 @@ function incidentView(i: Incident, inputs: Inputs, client: Client, now: number):
     minutes: ((resolved ?? now) - started) / 60_000,
   };
   if (resolved !== undefined) view.resolved = resolved;
-  // The cause of an alert read from the server's report is the report's own text (database names, files,
-  // catalog paths, error texts) for the manager; the client reads the runbook's public summary instead.
-  const publicCause = REPORT_CAUSE.has(i.alert) ? inputs.catalog.get(i.alert)?.summary : i.diagnosis?.cause;
-  if (publicCause) view.cause = publicCause;
+  const cause = publicCause(i, inputs.catalog);
+  if (cause) view.cause = cause;
   if (i.diagnosis?.workaround) view.workaround = i.diagnosis.workaround;
   return view;
 }
