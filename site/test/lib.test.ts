@@ -6,7 +6,7 @@ import { minutesText, percent, plural, zoneLabel } from '../src/lib/format.ts';
 import { humps } from '../src/lib/humps.ts';
 import { headingSlug, renderRunbook, siteHref } from '../src/lib/markdown.ts';
 import { runbookAliases } from '../src/lib/runbooks.ts';
-import { isStale, worst } from '../src/lib/view.ts';
+import { isStale, serverFact, worst } from '../src/lib/view.ts';
 
 const TZ = 'Europe/Moscow';
 const NOW = Date.parse('2026-11-28T09:25:00+03:00');
@@ -259,5 +259,40 @@ describe('runbook URLs', () => {
       { segment: 'kodeksdberrorscode1count', via: 'KodeksDBerrorsCode1Count' },
       { segment: 'kodeksdberrorscode1count.md', via: 'KodeksDBerrorsCode1Count' },
     ]);
+  });
+});
+
+describe('is it the server or the PK (issue 17.6)', () => {
+  const check = (status: 'ok' | 'fail', code: string, since = '2026-12-01T20:06:00Z') => ({
+    status,
+    code,
+    message: '',
+    latency_ms: 1,
+    since,
+  });
+  const state = (checks: Record<string, ReturnType<typeof check>>) =>
+    ({ checked_at: '2026-12-01T20:36:00Z', checks }) as unknown as Parameters<typeof serverFact>[0];
+  const since = Date.parse('2026-12-01T20:06:00Z');
+
+  it('a silent server is silent; a refusal or a wrong answer proves the machine is up and only the PK fails', () => {
+    expect(serverFact(state({ http: check('fail', 'CONN_TIMEOUT') }))).toEqual({
+      silentSince: since,
+      hostUp: false,
+    });
+    expect(serverFact(state({ http: check('fail', 'CONN_REFUSED') }))).toEqual({
+      silentSince: since,
+      hostUp: true,
+    });
+    expect(serverFact(state({ http: check('fail', 'HTTP_STATUS') }))).toEqual({
+      silentSince: since,
+      hostUp: true,
+    });
+    expect(serverFact(state({ icmp: check('ok', 'OK'), http: check('fail', 'CONN_TIMEOUT') }))).toEqual({
+      silentSince: since,
+      hostUp: true,
+    });
+    expect(serverFact(state({ http: check('ok', 'OK') }))).toEqual({
+      answered: Date.parse('2026-12-01T20:36:00Z'),
+    });
   });
 });

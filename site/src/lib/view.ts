@@ -53,7 +53,11 @@ export interface InstallationView {
   uptime90: PeriodFigure;
   month: MonthSla;
   /** "Is it us or you?": when the server last answered, or since when it does not. */
-  server?: { answered: number } | { silentSince: number };
+  /**
+   * When the server last answered; or since when none of its checks passes, and whether the machine itself
+   * is known to be up (ping answers, or the port refused or the web server answered wrongly: only the PK fails).
+   */
+  server?: { answered: number } | { silentSince: number; hostUp: boolean };
   /** The latest public incident of this installation (open or not), if any in the last 90 days. */
   lastIncident?: { started: number; resolved?: number };
   /** When watching this installation began, when that is within the 90 days shown. */
@@ -141,8 +145,24 @@ export function isStale(at: number | undefined, now: number, intervalMs: number)
  */
 const SERVER_CHECKS = ['http', 'http_ip', 'tcp', 'metrics'] as const;
 
+/**
+ * Failures that prove the machine answered: it refused or reset the connection, or its web server answered
+ * with the wrong thing. Only the PK is down then, and the page must not say the server is silent.
+ */
+const HOST_ANSWERED: ReadonlySet<string> = new Set([
+  'CONN_REFUSED',
+  'CONN_RESET',
+  'HTTP_STATUS',
+  'HTTP_REDIRECT_LOOP',
+  'HTTP_BODY_TOO_LARGE',
+  'KODEKS_MAINTENANCE',
+  'KODEKS_NEED_SUPPORT',
+  'AUTH_FAILED',
+  'METRICS_INVALID',
+]);
+
 /** When the server last answered (now, if any server check passes), or since when none does. */
-function serverFact(s: InstallationState | undefined): InstallationView['server'] {
+export function serverFact(s: InstallationState | undefined): InstallationView['server'] {
   if (!s) return undefined;
   const checks = SERVER_CHECKS.map((c) => s.checks[c]).filter((c) => c !== undefined);
   // While nobody could look (a shard's results did not arrive), the last answer is the last run that looked.
@@ -151,7 +171,9 @@ function serverFact(s: InstallationState | undefined): InstallationView['server'
   const failing = checks.filter((c) => c.status === 'fail');
   if (failing.length === 0) return undefined;
   // The last answer came before the latest of the failures began.
-  return { silentSince: Math.max(...failing.map((c) => Date.parse(c.since))) };
+  const silentSince = Math.max(...failing.map((c) => Date.parse(c.since)));
+  const hostUp = s.checks.icmp?.status === 'ok' || failing.some((c) => HOST_ANSWERED.has(c.code));
+  return { silentSince, hostUp };
 }
 
 /** Incidents a client sees: visible, announced on their own, and not part of announced maintenance. */
