@@ -202,4 +202,35 @@ describe('createLimiter', () => {
     await expect(limiter.run('a', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(limiter.run('a', async () => 7)).resolves.toBe(7);
   });
+
+  it('an address that heard nothing last run takes its turn first, so its wait overlaps the run', async () => {
+    const limiter = createLimiter({ total: 2, perKey: 4, patienceMs: 500, now: Date.now });
+    const log: string[] = [];
+    const gates = new Map<string, ReturnType<typeof gate>>();
+    const start = (name: string, suspect: boolean) => {
+      const g = gate(log, name);
+      gates.set(name, g);
+      void limiter.run(name.split(':')[0], g.task, byHeard, suspect);
+    };
+    start('x:1', false);
+    start('y:1', false);
+    // Queued in config order while both slots are busy: four servers, then the one that timed out last time.
+    for (const h of ['a', 'b', 'c', 'd']) start(`${h}:1`, false);
+    start('silent:1', true);
+    await flush();
+    expect(log).toEqual(['x:1', 'y:1']);
+    gates.get('x:1')!.end();
+    await flush();
+    expect(log).toEqual(['x:1', 'y:1', 'silent:1']);
+    gates.get('y:1')!.end();
+    await flush();
+    expect(log).toEqual(['x:1', 'y:1', 'silent:1', 'a:1']);
+    // It hears nothing again: after its patience it stops holding its slot, and the rest go on.
+    gates.get('a:1')!.end();
+    await flush();
+    expect(log.at(-1)).toBe('b:1');
+    await vi.advanceTimersByTimeAsync(500);
+    expect(log).toContain('c:1');
+    expect(limiter.stats().silentKeys).toBeGreaterThanOrEqual(1);
+  });
 });

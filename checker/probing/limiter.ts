@@ -15,7 +15,9 @@
  * - Patience is `patienceMs`, or twice the slowest answer the address gave in this run if that is longer, so a
  *   slow server is not taken for a silent one.
  * - Addresses take turns: the first check of every address starts before the second of any, so every
- *   address is contacted (and a silent one found out) early in the run.
+ *   address is contacted (and a silent one found out) early in the run. An address marked *suspect* (its
+ *   checks heard nothing in the last run) takes its turn before the others: its wait, if it is still
+ *   silent, then overlaps the whole run instead of starting when the healthy work is done.
  */
 
 /** What a finished check says about its address: it answered, it heard nothing, or it never reached it. */
@@ -53,7 +55,12 @@ export interface Limiter {
    * Runs `task` when the pool lets it start; `key` is the address it talks to (undefined: no single
    * address, only the total bound applies). `heard` tells the pool what the result says about the address.
    */
-  run<T>(key: string | undefined, task: () => Promise<T>, heard?: (value: T) => Heard): Promise<T>;
+  run<T>(
+    key: string | undefined,
+    task: () => Promise<T>,
+    heard?: (value: T) => Heard,
+    suspect?: boolean,
+  ): Promise<T>;
   stats(): LimiterStats;
 }
 
@@ -77,6 +84,8 @@ interface KeyState {
   unlimited: boolean;
   /** Checks of this address started so far (turns go to the address with the fewest). */
   started: number;
+  /** Heard nothing in the last run: takes its turns first. */
+  suspect: boolean;
 }
 
 /** Creates the pool of one run. */
@@ -110,10 +119,17 @@ export function createLimiter(options: LimiterOptions): Limiter {
       inRing: false,
       unlimited,
       started: 0,
+      suspect: false,
     };
     return k;
   }
 
+  /** Whose turn comes first: a suspect address, then the one with the fewest started checks. */
+  const before = (a: KeyState, b: KeyState) => (a.suspect !== b.suspect ? a.suspect : a.started < b.started);
+  const release = (k: KeyState) => {
+    active--;
+    k.active--;
+  };
   const limitOf = (k: KeyState) => (k.unlimited ? Number.POSITIVE_INFINITY : k.answered ? perKey : 1);
   const waiting = (k: KeyState) => k.queue.length - k.head;
 
@@ -143,7 +159,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
       for (const k of ring) {
         if (k.silent) drainSilent(k);
         if (waiting(k) === 0) idle = true;
-        else if (k.active < limitOf(k) && (!best || k.started < best.started)) best = k;
+        else if (k.active < limitOf(k) && (!best || before(k, best))) best = k;
       }
       if (idle) dropIdle();
       if (!best) return;
@@ -162,17 +178,18 @@ export function createLimiter(options: LimiterOptions): Limiter {
     ring.length = w;
   };
 
-  const release = (k: KeyState) => {
-    active--;
-    k.active--;
-  };
-
   return {
-    run<T>(key: string | undefined, task: () => Promise<T>, heard?: (value: T) => Heard): Promise<T> {
+    run<T>(
+      key: string | undefined,
+      task: () => Promise<T>,
+      heard?: (value: T) => Heard,
+      suspect = false,
+    ): Promise<T> {
       let k = noKey;
       if (key !== undefined) {
         k = keys.get(key) ?? newKey();
         keys.set(key, k);
+        if (suspect && !k.answered) k.suspect = true;
       }
       const state = k;
       return new Promise<T>((resolve, reject) => {
@@ -212,6 +229,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
             if (outcome === 'answer') {
               const t = now();
               state.answered = true;
+              state.suspect = false;
               state.silent = false;
               state.lastAnswerAt = t;
               state.slowestMs = Math.max(state.slowestMs, t - startedAt);

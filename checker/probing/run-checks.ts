@@ -117,13 +117,12 @@ export async function runChecks(
   const reports = deps.reports ?? createParsePool();
   const env = deps.env ?? process.env;
   const secret = (name: string) => env[name];
-  // The sysinfo check judges the facts it kept in the last run's state: read those states once, up front.
+  // The last run's states, read once, up front: the sysinfo check judges the facts it kept there, and
+  // checks that heard nothing last time take their turns first (see limiter.ts).
   const states = new Map<string, ClientState | undefined>();
   if (deps.readState) {
     const readState = deps.readState;
-    const wanted = new Set(
-      planned.filter((p) => p.tasks.some((t) => t.check === 'sysinfo')).map((p) => p.client.id),
-    );
+    const wanted = new Set(planned.map((p) => p.client.id));
     await Promise.all(
       [...wanted].map(async (id) => states.set(id, await readState(id).catch(() => undefined))),
     );
@@ -163,6 +162,7 @@ export async function runChecks(
                     await serverKey(task, lookup, patienceMs),
                     () => runWithTimeout(task, base, timeout),
                     heardFrom,
+                    wasSilent(base.previous(task.check)),
                   );
             done++;
             opts.onProgress?.(done, total);
@@ -244,6 +244,11 @@ const NOT_REACHED = new Set<ProbeCode>([
   'SKIPPED',
   'INTERNAL',
 ]);
+
+/** True when a check's last result says its server heard nothing (a timeout), so it should go first. */
+export function wasSilent(last: { code: string } | undefined): boolean {
+  return last !== undefined && SILENCE.has(last.code as ProbeCode);
+}
 
 /** What a check's result says about its server, for the pool (a sysinfo check that reused kept facts: nothing). */
 export function heardFrom(result: ProbeResult): Heard {
