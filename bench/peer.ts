@@ -6,7 +6,8 @@
  *   accepts connections and never answers. blackbox gets one `http_2xx` probe per target, all at once (as
  *   Prometheus scrapes); smart checks one installation per target with `http` and `tls` (what http_2xx
  *   looks at: the answer and the certificate). Two smart runs: the first writes the status data from nothing,
- *   the second is a run as every five minutes.
+ *   the second is a run as every five minutes (`sync` before it stands for the minutes between runs, in
+ *   which the kernel writes the last run's files back: the store fsyncs them before it drops their journal).
  * - hosting outage: 500 installations of one hosting behind one address, all hanging (accept, never answer),
  *   names through a loopback dnsmasq; smart with http (by name and by IP), tls and dns.
  *
@@ -322,6 +323,7 @@ async function main(): Promise<void> {
       {},
     );
     const first = runSmart(fleetDir, caFile);
+    spawnSync('sync');
     const run = runSmart(fleetDir, caFile);
     const wrong = served.targets.filter((t, i) => {
       const id = `c${String(i).padStart(4, '0')}`;
@@ -377,6 +379,7 @@ async function main(): Promise<void> {
         )
       : undefined;
     const h1 = runSmart(hostingDir, caFile);
+    spawnSync('sync');
     const h2 = runSmart(hostingDir, caFile);
     const falseOk = [...h2.said].filter(([k, v]) => !k.endsWith('/dns') && v === 'ok').length;
     row([
