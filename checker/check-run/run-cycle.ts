@@ -99,6 +99,8 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
       now,
       readAgentReport: (c, i, maxBytes) => store.read(statusPaths.agent(c, i), { maxBytes }),
       readState: (c) => readClientState(store, c),
+      // Every client's last state only where reads are free: on GitHub a failing read would be repeated.
+      orderByLastRun: store.local === true,
     },
     { only: deps.only, onProgress: deps.onProgress },
   );

@@ -36,6 +36,11 @@ export interface RunDeps {
   reports?: ParsePool;
   /** A client's state file from the status data (the sysinfo check keeps its facts there between runs). */
   readState?: (client: string) => Promise<ClientState | undefined>;
+  /**
+   * Read every client's state up front (not only those with a sysinfo check), so that servers whose
+   * checks timed out in the last run take their turns first (default false: only where reads are free).
+   */
+  orderByLastRun?: boolean;
   /** Where secrets named in installations.yaml are read from (default: process.env). */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -122,7 +127,11 @@ export async function runChecks(
   const states = new Map<string, ClientState | undefined>();
   if (deps.readState) {
     const readState = deps.readState;
-    const wanted = new Set(planned.map((p) => p.client.id));
+    const wanted = new Set(
+      planned
+        .filter((p) => deps.orderByLastRun || p.tasks.some((t) => t.check === 'sysinfo'))
+        .map((p) => p.client.id),
+    );
     await Promise.all(
       [...wanted].map(async (id) => states.set(id, await readState(id).catch(() => undefined))),
     );

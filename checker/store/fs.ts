@@ -103,6 +103,7 @@ export function createFsStore(dir: string): StatusStore {
 
   return {
     name: `${dir.replace(/\/+$/, '')}/`,
+    local: true,
     read: view.read,
     list: view.list,
     update(_message, change): Promise<UpdateResult> {

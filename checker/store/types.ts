@@ -37,6 +37,8 @@ export interface UpdateResult {
 export interface StatusStore extends StoreView {
   /** Human name for messages, e.g. "status/" or "owner/repo@status". */
   readonly name: string;
+  /** True when reads cost no request (a folder): a run may read every client's state up front. */
+  readonly local?: boolean;
   /**
    * Computes changes against the current data and saves them as one unit (atomic file renames for fs,
    * one commit for github). When the data moved meanwhile (another checker committed first), `change`
