@@ -413,6 +413,16 @@ describe('alertSignals', () => {
       { KodeksAgentSilent: 'fail', KodeksUsbKeyMissing: 'unknown' },
     ],
     ['USB absent', { agent: 'USB_KEY_ABSENT' }, { KodeksAgentSilent: 'ok', KodeksUsbKeyMissing: 'fail' }],
+    [
+      'case 1, the key lost with sysinfo and the agent both watching: one alert, the USB finding is its cause (17.4)',
+      { sysinfo: 'KEY_MISSING', agent: 'USB_KEY_ABSENT' },
+      {
+        KodeksXmlStatusUnavailable: 'ok',
+        KodeksXmlSensLockStatus: 'fail',
+        KodeksAgentSilent: 'ok',
+        KodeksUsbKeyMissing: 'ok',
+      },
+    ],
     ['ICMP unknown raises nothing', { icmp: 'unknown' }, { KodeksIcmp: 'unknown' }],
     [
       'a certificate that could not be fetched is not known to be bad',
