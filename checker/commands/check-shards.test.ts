@@ -2,17 +2,18 @@
 // Kodeks, the hosting's DNS server), then `smart check --merge` with the fs store and the Telegram Bot API
 // stand-in, on a fake clock. One grouped message across both shards, a shard that does not arrive, a second
 // vantage, results of another run.
+
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { shardOf } from '../shards/select.ts';
+import { captureIo } from '../testing/capture-io.ts';
 import { startDnsServer, type TestDnsServer } from '../testing/dns-server.ts';
 import { type LocalServer, startHttpServer } from '../testing/http-server.ts';
 import { startTelegramStandIn, type TelegramStandIn } from '../testing/telegram-stand-in.ts';
 import { type CheckHooks, run } from './check.ts';
-import type { CommandIo } from './io.ts';
 
 const DOCS = new URL('../../docs/errors', import.meta.url).pathname;
 const CLIENTS = ['alfa', 'bravo', 'charlie', 'foxtrot'];
@@ -74,16 +75,7 @@ afterAll(async () => {
 });
 
 function io(env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CommandIo = {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    isTty: false,
-    env: { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, ...env },
-    cwd: dir,
-  };
-  return { value, out, err };
+  return captureIo(dir, { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, ...env });
 }
 
 const START = Date.parse('2026-11-28T03:00:00Z'); // 06:00 in Moscow

@@ -1,15 +1,16 @@
 // `smart check` end to end: a config pointing at loopback servers (an HTTP Kodeks, a DNS server for the
 // hosting), the fs store in a temporary folder, the Telegram Bot API stand-in, several runs on a fake clock.
+
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { captureIo } from '../testing/capture-io.ts';
 import { startDnsServer, type TestDnsServer } from '../testing/dns-server.ts';
 import { closedPort, type LocalServer, startHttpServer } from '../testing/http-server.ts';
 import { startTelegramStandIn, type TelegramStandIn } from '../testing/telegram-stand-in.ts';
 import { type CheckHooks, run } from './check.ts';
-import type { CommandIo } from './io.ts';
 
 const DOCS = new URL('../../docs/errors', import.meta.url).pathname;
 let dir: string;
@@ -57,16 +58,7 @@ afterAll(async () => {
 });
 
 function io(env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CommandIo = {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    isTty: false,
-    env: { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, ...env },
-    cwd: dir,
-  };
-  return { value, out, err };
+  return captureIo(dir, { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, ...env });
 }
 
 const START = Date.parse('2026-11-28T03:00:00Z'); // 06:00 in Moscow

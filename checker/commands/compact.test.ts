@@ -1,9 +1,10 @@
 // `smart compact` against the local GitHub stand-in (a real bare repository behind GitHub's REST shapes).
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { captureIo } from '../testing/capture-io.ts';
 import { gitText, importCommits } from '../testing/git-cli.ts';
 import { type GithubStandIn, startGithubStandIn } from '../testing/github-stand-in.ts';
 import { run } from './compact.ts';
-import type { CommandIo } from './io.ts';
 
 const TOKEN = 'gh-compact-secret';
 const NOW = new Date('2026-11-28T03:02:00Z');
@@ -16,10 +17,7 @@ beforeEach(async () => {
 afterEach(() => gh.close());
 
 function io(env: Record<string, string | undefined>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CommandIo = { out: (t) => out.push(t), err: (t) => err.push(t), isTty: false, env, cwd: '/' };
-  return { value, out, err, all: () => [...out, ...err].join('\n') };
+  return captureIo('/', env);
 }
 
 const env = () => ({

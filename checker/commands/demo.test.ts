@@ -3,21 +3,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCREENSHOT_CLOCK } from '../demo/screenshots.ts';
+import { captureIo } from '../testing/capture-io.ts';
 import { demoNow, run } from './demo.ts';
-import type { CommandIo } from './io.ts';
 
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CommandIo = {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    isTty: false,
-    env: {},
-    cwd: '/',
-  };
-  return { out, err, io: value };
-}
+const io = () => captureIo('/');
 
 describe('smart demo options', () => {
   it.each([
@@ -28,7 +17,7 @@ describe('smart demo options', () => {
     [['--now', '2026-12-01 00:40'], '--now: "2026-12-01 00:40" is not a time'],
   ])('%j is refused with a one-line reason and where the options are', async (argv, reason) => {
     const t = io();
-    expect(await run(argv, t.io)).toBe(2);
+    expect(await run(argv, t.value)).toBe(2);
     expect(t.err).toHaveLength(1);
     expect(t.err[0]).toContain(`smart demo: ${reason}`);
     expect(t.err[0]).toMatch(/; see `smart demo --help`$/);
@@ -43,7 +32,7 @@ describe('smart demo options', () => {
 
   it('--help prints the usage and exits 0', async () => {
     const t = io();
-    expect(await run(['--help'], t.io)).toBe(0);
+    expect(await run(['--help'], t.value)).toBe(0);
     expect(t.out.join('\n')).toContain('--no-serve');
   });
 });
