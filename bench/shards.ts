@@ -135,12 +135,16 @@ function smart(args: string[]): Timed {
   };
 }
 
-/** path → sha1 of every file below `dir`. */
+/**
+ * path → sha1 of every status file below `dir`. The fs store's own bookkeeping (`.journal.json`,
+ * `.journal.installed`, the lock) is left out: it is not status data, and the workflow's merge commits through
+ * the github store, which writes none of it.
+ */
 function snapshot(dir: string): Map<string, { hash: string; size: number }> {
   const out = new Map<string, { hash: string; size: number }>();
   if (!existsSync(dir)) return out;
   for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile()) continue;
+    if (!e.isFile() || e.name.startsWith('.')) continue;
     const path = join(e.parentPath, e.name);
     const body = readFileSync(path);
     out.set(relative(dir, path), { hash: createHash('sha1').update(body).digest('hex'), size: body.length });
