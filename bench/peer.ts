@@ -216,18 +216,20 @@ function writeConfig(dir: string, installations: Installation[], checker: Record
   );
 }
 
-/** One `smart check` as a user runs it; CPU and peak RSS of the whole process (start-up included). */
+/**
+ * One `smart check` as a user runs it: through bin/smart.js, which starts the CLI in a child with its heap
+ * flags. Every node process of it reports its CPU and peak RSS at exit (the hook rides in NODE_OPTIONS, so
+ * the launcher and the CLI both carry it): CPU is their sum, RSS the larger.
+ */
 function runSmart(dir: string, caFile: string) {
   const t0 = performance.now();
+  // No spaces or double quotes: NODE_OPTIONS splits on the one and quotes with the other.
+  const hook =
+    "data:text/javascript,process.on('exit',()=>(u=>process.stderr.write('RSS_KB='+u.maxRSS+'_CPU_US='+(u.userCPUTime+u.systemCPUTime)+String.fromCharCode(10)))(process.resourceUsage()))";
   const r = spawnSync(
     process.execPath,
     [
-      ...(process.env.PEER_PROFILE
-        ? ['--cpu-prof', '--cpu-prof-interval=2000', `--cpu-prof-dir=${join(OUT, 'profiles')}`]
-        : []),
-      '--import',
-      'data:text/javascript,process.on("exit",()=>{const u=process.resourceUsage();process.stderr.write("RSS_KB="+u.maxRSS+" CPU_US="+(u.userCPUTime+u.systemCPUTime)+"\\n")})',
-      join(ROOT, 'checker', 'cli.ts'),
+      join(ROOT, 'bin', 'smart.js'),
       'check',
       '--config',
       join(dir, 'installations.yaml'),
@@ -238,7 +240,23 @@ function runSmart(dir: string, caFile: string) {
       '--notify',
       'none',
     ],
-    { encoding: 'utf8', env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile }, maxBuffer: 64 * 1024 * 1024 },
+    {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        NODE_EXTRA_CA_CERTS: caFile,
+        NODE_OPTIONS: [
+          process.env.NODE_OPTIONS,
+          `--import=${hook}`,
+          ...(process.env.PEER_PROFILE
+            ? ['--cpu-prof', '--cpu-prof-interval=2000', `--cpu-prof-dir=${join(OUT, 'profiles')}`]
+            : []),
+        ]
+          .filter(Boolean)
+          .join(' '),
+      },
+      maxBuffer: 64 * 1024 * 1024,
+    },
   );
   const wallS = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`smart check exited with ${r.status}: ${r.stderr.slice(-2000)}`);
@@ -262,8 +280,8 @@ function runSmart(dir: string, caFile: string) {
   return {
     wallS,
     probeS: heartbeat.duration_ms / 1000,
-    cpuS: Number(/CPU_US=(\d+)/.exec(r.stderr)?.[1] ?? 0) / 1e6,
-    rssMb: Number(/RSS_KB=(\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024,
+    cpuS: [...r.stderr.matchAll(/CPU_US=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0) / 1e6,
+    rssMb: Math.max(0, ...[...r.stderr.matchAll(/RSS_KB=(\d+)/g)].map((m) => Number(m[1]))) / 1024,
     counts: heartbeat.counts,
     codes: [...codes].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} × ${n}`),
     said,
