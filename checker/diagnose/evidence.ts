@@ -57,8 +57,10 @@ const PROTOCOL = new Set([
   'TLS_UNTRUSTED',
 ]);
 
-/** Classifies one check's result. */
-export function outcomeOf(r: ProbeResult | undefined): PathOutcome | undefined {
+/** Classifies one check's result (a probe's, or a check state the status data kept). */
+export function outcomeOf(
+  r: (Pick<ProbeResult, 'status'> & { code: string }) | undefined,
+): PathOutcome | undefined {
   if (!r) return undefined;
   if (r.status === 'ok') return 'ok';
   if (r.status === 'unknown') return 'unknown';

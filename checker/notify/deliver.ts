@@ -257,13 +257,14 @@ export async function deliverOutbox(outbox: Outbox, deps: DeliverDeps): Promise<
       // A follow-up is a reply in the thread of the mail it follows, under that mail's subject.
       const parent = item.reply_to ? mailDelivered[item.reply_to] : undefined;
       const thread = parent && !parent.rejected ? parent : undefined;
+      const subject = thread ? `Re: ${thread.subject.replace(/^Re: /, '')}` : item.subject;
       const delay = delayLine(item, deps);
       count++;
       const res = await deps.mailer.send(
         {
           from: deps.from ?? 'SMART <alert@localhost>',
           to: item.to,
-          subject: thread ? `Re: ${thread.subject.replace(/^Re: /, '')}` : item.subject,
+          subject,
           html: delay
             ? item.html.replace(
                 /(<div[^>]*>)/,
@@ -281,7 +282,7 @@ export async function deliverOutbox(outbox: Outbox, deps: DeliverDeps): Promise<
       if (res.ok) {
         mailDelivered[item.id] = {
           message_id: item.message_id,
-          subject: thread ? `Re: ${thread.subject.replace(/^Re: /, '')}` : item.subject,
+          subject,
           at: now.toISOString(),
         };
         sent++;

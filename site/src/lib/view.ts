@@ -7,6 +7,7 @@
 import { windowsOf } from '../../../checker/alerts/engine/advance.ts';
 import type { Component, Importance } from '../../../checker/alerts/names.ts';
 import type { Client } from '../../../checker/config/schema.ts';
+import { answered, outcomeOf } from '../../../checker/diagnose/evidence.ts';
 import { FINDING_CASES } from '../../../checker/diagnose/explain-licence.ts';
 import {
   type MonthSla,
@@ -145,22 +146,6 @@ export function isStale(at: number | undefined, now: number, intervalMs: number)
  */
 const SERVER_CHECKS = ['http', 'http_ip', 'tcp', 'metrics'] as const;
 
-/**
- * Failures that prove the machine answered: it refused or reset the connection, or its web server answered
- * with the wrong thing. Only the PK is down then, and the page must not say the server is silent.
- */
-const HOST_ANSWERED: ReadonlySet<string> = new Set([
-  'CONN_REFUSED',
-  'CONN_RESET',
-  'HTTP_STATUS',
-  'HTTP_REDIRECT_LOOP',
-  'HTTP_BODY_TOO_LARGE',
-  'KODEKS_MAINTENANCE',
-  'KODEKS_NEED_SUPPORT',
-  'AUTH_FAILED',
-  'METRICS_INVALID',
-]);
-
 /** When the server last answered (now, if any server check passes), or since when none does. */
 export function serverFact(s: InstallationState | undefined): InstallationView['server'] {
   if (!s) return undefined;
@@ -172,7 +157,8 @@ export function serverFact(s: InstallationState | undefined): InstallationView['
   if (failing.length === 0) return undefined;
   // The last answer came before the latest of the failures began.
   const silentSince = Math.max(...failing.map((c) => Date.parse(c.since)));
-  const hostUp = s.checks.icmp?.status === 'ok' || failing.some((c) => HOST_ANSWERED.has(c.code));
+  // Ping answers, or a check was refused or answered wrongly: the machine is up and only the PK fails.
+  const hostUp = s.checks.icmp?.status === 'ok' || failing.some((c) => answered(outcomeOf(c)));
   return { silentSince, hostUp };
 }
 
