@@ -16,7 +16,7 @@ clients:
     title: Акме
     installations:
       - { id: web, title: Кодекс, url: "https://kodeks.acme.example/", probes: { http: {} } }
-      - { id: box, title: Кодекс 2, url: "https://box.acme.example/", ip: 203.0.113.7, probes: { icmp: {}, http: {} } }
+      - { id: box, title: Кодекс 2, url: "https://box.acme.example/", ip: 127.0.1.7, probes: { icmp: {}, http: {} } }
 `;
 
 let catalog: Catalog;
