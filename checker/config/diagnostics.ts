@@ -14,6 +14,12 @@ export interface Diagnostic {
   message: string;
 }
 
+/** One problem at a key path of an input file, located in the source only when it is reported. */
+export interface PathProblem {
+  path: (string | number)[];
+  message: string;
+}
+
 /** A failed result with one problem about a whole file (or a place in it when line/col are given). */
 export function fileProblem(
   file: string,

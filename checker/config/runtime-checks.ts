@@ -4,15 +4,9 @@
  * default counts as much as a written value: `interval: 10s` alone clashes with the default `timeout: 10s`.
  */
 import { isIP } from 'node:net';
-import { formatPath } from './diagnostics.ts';
+import { formatPath, type PathProblem } from './diagnostics.ts';
 import { formatDuration } from './duration.ts';
 import type { Config } from './schema.ts';
-
-/** One problem at a key path of installations.yaml. */
-export interface RuntimeProblem {
-  path: (string | number)[];
-  message: string;
-}
 
 /** A host name or an address, as ping and a TCP connect accept it. */
 export function isHostName(host: string): boolean {
@@ -23,7 +17,7 @@ export function isHostName(host: string): boolean {
 }
 
 /** Every check below, in the order of the file. */
-export function runtimeChecks(config: Config): RuntimeProblem[] {
+export function runtimeChecks(config: Config): PathProblem[] {
   return [
     ...checkerTiming(config),
     ...installations(config),
@@ -33,7 +27,7 @@ export function runtimeChecks(config: Config): RuntimeProblem[] {
 }
 
 /** A run lasts up to about one probe timeout; when that is not shorter than the interval, runs pile up. */
-function checkerTiming(config: Config): RuntimeProblem[] {
+function checkerTiming(config: Config): PathProblem[] {
   const { timeout, interval } = config.checker;
   if (timeout < interval) return [];
   return [
@@ -44,8 +38,8 @@ function checkerTiming(config: Config): RuntimeProblem[] {
   ];
 }
 
-function installations(config: Config): RuntimeProblem[] {
-  const out: RuntimeProblem[] = [];
+function installations(config: Config): PathProblem[] {
+  const out: PathProblem[] = [];
   config.clients.forEach((client, ci) => {
     client.installations.forEach((inst, ii) => {
       const at = (...path: (string | number)[]) => ['clients', ci, 'installations', ii, ...path];
@@ -89,7 +83,7 @@ function installations(config: Config): RuntimeProblem[] {
  * it is also a managers' chat, or another client's, the client would read internal details or another
  * company's alerts. Forum topics do not separate readers: the chat id alone decides.
  */
-function chatsShared(config: Config): RuntimeProblem[] {
+function chatsShared(config: Config): PathProblem[] {
   const team = new Map<string, string>();
   const addTeam = (chat: string | undefined, where: string) => {
     if (chat !== undefined && !team.has(chat)) team.set(chat, where);
@@ -101,7 +95,7 @@ function chatsShared(config: Config): RuntimeProblem[] {
     addTeam(c.notify?.telegram?.chat, `clients[${ci}].notify.telegram`);
   });
 
-  const out: RuntimeProblem[] = [];
+  const out: PathProblem[] = [];
   const clientChats = new Map<string, { client: string; where: string }>();
   config.clients.forEach((c, ci) => {
     const own: [(string | number)[], string | undefined][] = [
@@ -129,8 +123,8 @@ function chatsShared(config: Config): RuntimeProblem[] {
 }
 
 /** Working hours that end before they start are never inside: every message would be silent. */
-function workingHours(config: Config): RuntimeProblem[] {
-  const out: RuntimeProblem[] = [];
+function workingHours(config: Config): PathProblem[] {
+  const out: PathProblem[] = [];
   config.clients.forEach((c, ci) => {
     const h = c.notify?.working_hours;
     if (h && h.to <= h.from)
