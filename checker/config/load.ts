@@ -1,5 +1,6 @@
 import { crossCheck } from './cross-checks.ts';
 import { type Diagnostic, fileProblem, formatPath, locate } from './diagnostics.ts';
+import { loadPlainYaml } from './fast-yaml.ts';
 import { runtimeChecks } from './runtime-checks.ts';
 import { type Config, configSchema } from './schema.ts';
 import { parseYaml, readText } from './yaml-source.ts';
@@ -15,18 +16,32 @@ export async function loadConfig(file: string): Promise<ConfigResult> {
   return parseConfig(file, read.text);
 }
 
-/** Validates installations.yaml text; `file` is only used in messages. */
-export function parseConfig(file: string, text: string): ConfigResult {
+/**
+ * Validates installations.yaml text; `file` is only used in messages. A file without problems is read the fast
+ * way (js-yaml, no positions); any doubt or any problem at all reads it again with positions, so that every
+ * message names its line and key exactly as if the fast way did not exist. `fast: false` skips the fast way
+ * (to compare both, in tests and the benchmark).
+ */
+export function parseConfig(file: string, text: string, options: { fast?: boolean } = {}): ConfigResult {
+  const fast = options.fast === false ? undefined : loadPlainYaml(text);
+  if (fast !== undefined && isMapping(fast.data)) {
+    const { result, problems } = check(fast.data);
+    if (result.success && problems.length === 0) return { ok: true, config: result.data };
+  }
+  return parseLocated(file, text);
+}
+
+function parseLocated(file: string, text: string): ConfigResult {
   const parsed = parseYaml(file, text);
   if (!parsed.ok) return parsed;
   const { doc, lines, data } = parsed;
   if (data === null || data === undefined) {
     return fileProblem(file, 'the file is empty: it needs at least `site` and `clients`');
   }
-  if (typeof data !== 'object' || Array.isArray(data)) {
+  if (!isMapping(data)) {
     return fileProblem(file, 'the top level must be a mapping (site:, checker:, clients: …)');
   }
-  const { result, problems } = check(data as Record<string, unknown>);
+  const { result, problems } = check(data);
   const diagnostics = result.success
     ? []
     : issuesToDiagnostics(result.error.issues, { file, doc, lines, schema: configSchema });
@@ -43,4 +58,8 @@ function check(data: Record<string, unknown>) {
   const problems = crossCheck(data);
   if (result.success) problems.push(...runtimeChecks(result.data));
   return { result, problems };
+}
+
+function isMapping(data: unknown): data is Record<string, unknown> {
+  return typeof data === 'object' && data !== null && !Array.isArray(data);
 }

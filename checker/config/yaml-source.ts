@@ -58,15 +58,13 @@ function firstBadUtf8(bytes: Uint8Array): { line: number; col: number } {
   return { line: 1, col: 1 };
 }
 
+/** How every YAML input is read: YAML 1.2 core schema, strict, a key may appear once per mapping. */
+export const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true } as const;
+
 /** Parses YAML text keeping positions; syntax errors, duplicate keys and alias bombs become diagnostics. */
 export function parseYaml(file: string, text: string, lineOffset = 0): ParsedYaml {
   const lines = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter: lines,
-    prettyErrors: false,
-    uniqueKeys: true,
-    strict: true,
-  });
+  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines });
   const diagnostics: Diagnostic[] = [];
   for (const err of doc.errors) {
     const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
