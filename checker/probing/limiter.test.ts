@@ -203,7 +203,7 @@ describe('createLimiter', () => {
     await expect(limiter.run('a', async () => 7)).resolves.toBe(7);
   });
 
-  it('an address that heard nothing last run takes its turn first, so its wait overlaps the run', async () => {
+  it('an address that heard nothing last run does not queue behind the others: its checks start at once', async () => {
     const limiter = createLimiter({ total: 2, perKey: 4, patienceMs: 500, now: Date.now });
     const log: string[] = [];
     const gates = new Map<string, ReturnType<typeof gate>>();
@@ -217,20 +217,52 @@ describe('createLimiter', () => {
     // Queued in config order while both slots are busy: four servers, then the one that timed out last time.
     for (const h of ['a', 'b', 'c', 'd']) start(`${h}:1`, false);
     start('silent:1', true);
+    start('silent:2', true);
     await flush();
-    expect(log).toEqual(['x:1', 'y:1']);
+    // It needs no slot of the total: both of its checks are out, one server's per_host bound is not passed.
+    expect(log).toEqual(['x:1', 'y:1', 'silent:1', 'silent:2']);
+    expect(limiter.stats().peakActive).toBe(2);
     gates.get('x:1')!.end();
     await flush();
-    expect(log).toEqual(['x:1', 'y:1', 'silent:1']);
-    gates.get('y:1')!.end();
-    await flush();
-    expect(log).toEqual(['x:1', 'y:1', 'silent:1', 'a:1']);
-    // It hears nothing again: after its patience it stops holding its slot, and the rest go on.
-    gates.get('a:1')!.end();
-    await flush();
-    expect(log.at(-1)).toBe('b:1');
+    expect(log.at(-1)).toBe('a:1');
+    // It hears nothing again: after its patience it is silent, which holds nobody back either.
     await vi.advanceTimersByTimeAsync(500);
-    expect(log).toContain('c:1');
     expect(limiter.stats().silentKeys).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a fleet whose silent servers outnumber the pool: every one of their checks is out at once (issue 15)', async () => {
+    // 100 servers that hung last run, two checks each, behind a pool of 64: before, the last of them waited
+    // two patiences for a slot and its timeout ended that much after everyone else's.
+    const limiter = createLimiter({ total: 64, perKey: 4, patienceMs: 500, now: Date.now });
+    const log: string[] = [];
+    const dead = Array.from({ length: 200 }, (_, i) => gate(log, `dead${i}`));
+    dead.forEach((d, i) => void limiter.run(`dead-${i >> 1}`, d.task, byHeard, true));
+    const fine = Array.from({ length: 100 }, (_, i) => gate(log, `fine${i}`));
+    fine.forEach((f, i) => void limiter.run(`fine-${i}`, f.task, byHeard, false));
+    await flush();
+    expect(dead.every((d) => d.startedAt === 0)).toBe(true);
+    // The healthy servers still get the whole pool, not a pool the suspects have taken.
+    expect(log.filter((n) => n.startsWith('fine'))).toHaveLength(64);
+    expect(limiter.stats().peakActive).toBe(64);
+    expect(limiter.stats().peakActivePerKey).toBe(2);
+  });
+
+  it('a suspect server that answers after all is bounded as any other again', async () => {
+    const limiter = createLimiter({ total: 1, perKey: 2, patienceMs: 500, now: Date.now });
+    const log: string[] = [];
+    const busy = gate(log, 'busy');
+    void limiter.run('other', busy.task, byHeard);
+    const back = Array.from({ length: 4 }, (_, i) => gate(log, `back${i}`));
+    for (const b of back) void limiter.run('back', b.task, byHeard, true);
+    await flush();
+    // Two out at once (its per_host), none of them counted against the busy pool of one.
+    expect(log).toEqual(['busy', 'back0', 'back1']);
+    back[0]!.end('answer');
+    await flush();
+    // It answered: the next check of it needs a slot of the total, which 'busy' holds.
+    expect(log).toEqual(['busy', 'back0', 'back1']);
+    busy.end('answer');
+    await flush();
+    expect(log).toEqual(['busy', 'back0', 'back1', 'back2']);
   });
 });

@@ -15,9 +15,14 @@
  * - Patience is `patienceMs`, or twice the slowest answer the address gave in this run if that is longer, so a
  *   slow server is not taken for a silent one.
  * - Addresses take turns: the first check of every address starts before the second of any, so every
- *   address is contacted (and a silent one found out) early in the run. An address marked *suspect* (its
- *   checks heard nothing in the last run) takes its turn before the others: its wait, if it is still
- *   silent, then overlaps the whole run instead of starting when the healthy work is done.
+ *   address is contacted (and a silent one found out) early in the run.
+ * - An address marked *suspect* (its checks heard nothing in the last run) is expected to wait, not to work:
+ *   until it answers in this run, its checks take no slot of `total` and start at once, up to `perKey` of
+ *   them (still one server's politeness bound), so their waits overlap the whole run instead of queueing
+ *   behind the healthy work or each other. The checker's extra load is one socket and one timer per such
+ *   check; if a suspect answers after all, it is an ordinary address from then on and its later checks
+ *   count again. The burst this allows, if every suspect has recovered, is `perKey` checks per server that
+ *   was silent — what a prober that scrapes everything at once does on every run.
  */
 
 /** What a finished check says about its address: it answered, it heard nothing, or it never reached it. */
@@ -64,8 +69,11 @@ export interface Limiter {
   stats(): LimiterStats;
 }
 
+/** What a started check holds: a slot of the total and of its address, only of its address, or none. */
+type Hold = 'both' | 'key' | 'none';
+
 interface Waiting {
-  begin: (counted: boolean) => void;
+  begin: (hold: Hold) => void;
 }
 
 interface KeyState {
@@ -126,11 +134,12 @@ export function createLimiter(options: LimiterOptions): Limiter {
 
   /** Whose turn comes first: a suspect address, then the one with the fewest started checks. */
   const before = (a: KeyState, b: KeyState) => (a.suspect !== b.suspect ? a.suspect : a.started < b.started);
-  const release = (k: KeyState) => {
-    active--;
-    k.active--;
+  const release = (k: KeyState, hold: Hold) => {
+    if (hold === 'both') active--;
+    if (hold !== 'none') k.active--;
   };
-  const limitOf = (k: KeyState) => (k.unlimited ? Number.POSITIVE_INFINITY : k.answered ? perKey : 1);
+  const limitOf = (k: KeyState) =>
+    k.unlimited ? Number.POSITIVE_INFINITY : k.answered || k.suspect ? perKey : 1;
   const waiting = (k: KeyState) => k.queue.length - k.head;
 
   const take = (k: KeyState): Waiting => {
@@ -147,23 +156,27 @@ export function createLimiter(options: LimiterOptions): Limiter {
   const drainSilent = (k: KeyState) => {
     while (waiting(k) > 0) {
       stats.startedSilent++;
-      take(k).begin(false);
+      take(k).begin('none');
     }
   };
 
-  /** Starts waiting checks while slots are free, the address with the fewest started checks first. */
+  /**
+   * Starts waiting checks while slots are free, the address with the fewest started checks first; a suspect
+   * address's checks need no slot of the total, only room under its own bound.
+   */
   const pump = () => {
-    while (active < total) {
+    for (;;) {
+      const full = active >= total;
       let best: KeyState | undefined;
       let idle = false;
       for (const k of ring) {
         if (k.silent) drainSilent(k);
         if (waiting(k) === 0) idle = true;
-        else if (k.active < limitOf(k) && (!best || before(k, best))) best = k;
+        else if ((!full || k.suspect) && k.active < limitOf(k) && (!best || before(k, best))) best = k;
       }
       if (idle) dropIdle();
       if (!best) return;
-      take(best).begin(true);
+      take(best).begin(best.suspect ? 'key' : 'both');
     }
   };
 
@@ -193,13 +206,13 @@ export function createLimiter(options: LimiterOptions): Limiter {
       }
       const state = k;
       return new Promise<T>((resolve, reject) => {
-        const begin = (counted: boolean) => {
+        const begin = (hold: Hold) => {
           const startedAt = now();
-          let holding = counted;
+          let holding = hold !== 'none';
           let timer: NodeJS.Timeout | undefined;
           state.started++;
-          if (counted) {
-            active++;
+          if (hold !== 'none') {
+            if (hold === 'both') active++;
             state.active++;
             stats.peakActive = Math.max(stats.peakActive, active);
             if (state !== noKey) stats.peakActivePerKey = Math.max(stats.peakActivePerKey, state.active);
@@ -207,7 +220,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
             timer = setTimeout(() => {
               if (!holding) return;
               holding = false;
-              release(state);
+              release(state, hold);
               stats.stalled++;
               // Nothing heard from the address since this check went out: it is silent.
               if (state !== noKey && state.lastAnswerAt < startedAt && !state.silent) {
@@ -224,7 +237,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
             clearTimeout(timer);
             if (holding) {
               holding = false;
-              release(state);
+              release(state, hold);
             }
             if (outcome === 'answer') {
               const t = now();
@@ -253,7 +266,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
         };
         if (state.silent) {
           stats.startedSilent++;
-          begin(false);
+          begin('none');
           return;
         }
         state.queue.push({ begin });
