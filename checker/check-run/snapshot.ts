@@ -9,30 +9,44 @@ import type { Config } from '../config/schema.ts';
 import { serialize, statusPaths } from '../status/format.ts';
 import { privateValues, redactEvidence } from '../status/redact.ts';
 import type { ClientState } from '../status/schema.ts';
+import { mapLimit } from '../store/map-limit.ts';
 import { readClientState, readHeartbeat, readHistoryMonth, readIncidentMonth } from '../store/read.ts';
 import type { StoreChanges, StoreView } from '../store/types.ts';
+
+/**
+ * Files read at once: a run of 1,000 clients reads ~2,000, and one after another they cost ~0.5 s of
+ * waiting on the file system's threads (bench/README.md, "peer"); a bound keeps the open-file limit safe.
+ */
+const READ_PARALLEL = 32;
 
 /** Reads the heartbeat, every configured client's state and the history/incident months the run may touch. */
 export async function loadSnapshot(view: StoreView, config: Config, at: Date): Promise<StatusSnapshot> {
   const heartbeat = await readHeartbeat(view);
-  const states = new Map();
-  for (const client of config.clients) {
-    const s = await readClientState(view, client.id);
-    if (s) states.set(client.id, s);
-  }
+  const states = await readAll(
+    config.clients.map((c) => c.id),
+    (client) => readClientState(view, client),
+  );
   const need = monthsNeeded(config, states, at);
-  const history = new Map();
-  for (const key of need.history) {
+  const history = await readAll([...need.history], (key) => {
     const [client, month] = key.split('/') as [string, string];
-    const h = await readHistoryMonth(view, client, month);
-    if (h) history.set(key, h);
-  }
-  const incidents = new Map();
-  for (const month of need.incidents) {
-    const m = await readIncidentMonth(view, month);
-    if (m) incidents.set(month, m);
-  }
+    return readHistoryMonth(view, client, month);
+  });
+  const incidents = await readAll([...need.incidents], (month) => readIncidentMonth(view, month));
   return { ...(heartbeat ? { heartbeat } : {}), states, history, incidents };
+}
+
+/** The files of `keys`, read a bounded number at once, in the order of `keys`; missing ones left out. */
+async function readAll<V>(
+  keys: string[],
+  read: (key: string) => Promise<V | undefined>,
+): Promise<Map<string, V>> {
+  const values = await mapLimit(keys, READ_PARALLEL, read);
+  const out = new Map<string, V>();
+  keys.forEach((k, i) => {
+    const v = values[i];
+    if (v !== undefined) out.set(k, v);
+  });
+  return out;
 }
 
 /**

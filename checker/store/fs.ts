@@ -34,6 +34,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'nod
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FileTooLargeError, MAX_STATUS_FILE } from '../status/limits.ts';
+import { mapLimit } from './map-limit.ts';
 import type { StatusStore, StoreChanges, StoreView, UpdateResult } from './types.ts';
 
 /** Temporary files start with this; readers and listings skip them. */
@@ -328,32 +329,6 @@ async function readFileAt(file: string, path: string, max: number): Promise<stri
  * queue busy (fsyncs waiting together are flushed by one journal commit), few enough for the open-file limit.
  */
 const IO_PARALLEL = 32;
-
-/** `fn` over `items`, at most `limit` at once; results in the order of `items`; the first error wins. */
-async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, i: number) => Promise<R>,
-): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const i = next++;
-      try {
-        out[i] = await fn(items[i]!, i);
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
-    }
-  };
-  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
-  const rejected = results.find((r) => r.status === 'rejected');
-  if (rejected) throw (rejected as PromiseRejectedResult).reason;
-  return out;
-}
 
 /** Writes `text` to a new temporary file next to `file` (fsynced when `sync`) and returns its path. */
 async function stage(file: string, text: string, sync: boolean, makeFolder = true): Promise<string> {
