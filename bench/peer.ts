@@ -14,8 +14,9 @@
  * Printed: wall time, probe phase (heartbeat.json), CPU of the whole process (start-up included) per
  * target, peak RSS, and what each check said, next to the targets. The stand-in servers run in a child
  * process (this file with the argument `servers`), so the figures are the probers' own. Loopback only.
- * `PEER_N=200 npm run bench:peer` runs a smaller fleet; `PEER_PROFILE=1` writes CPU profiles of the smart runs
- * to bench/out/peer/profiles/.
+ * One more line for the fleet: the CPU of bare Node TLS handshakes to the live targets (a child doing only
+ * tls.connect), the floor under any Node prober here. `PEER_N=200 npm run bench:peer` runs a smaller fleet;
+ * `PEER_PROFILE=1` writes CPU profiles of the smart runs to bench/out/peer/profiles/.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -81,6 +82,32 @@ async function serve(): Promise<void> {
     process.stderr.write(`(stand-in servers used ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s of CPU)\n`);
     process.exit(0);
   });
+}
+
+/**
+ * Child process: the floor under any Node prober on this machine — a bare TLS handshake (tls.connect, the
+ * certificate checked, no HTTP) to each live target, 64 at a time; prints the CPU of the handshakes alone.
+ */
+async function tlsFloor(file: string): Promise<void> {
+  const { urls, caPem } = JSON.parse(readFileSync(file, 'utf8')) as { urls: string[]; caPem: string };
+  const { connect } = await import('node:tls');
+  const before = process.cpuUsage();
+  let next = 0;
+  const worker = async () => {
+    while (next < urls.length) {
+      const u = new URL(urls[next++]!);
+      await new Promise<void>((resolve, reject) => {
+        const s = connect({ host: u.hostname, port: Number(u.port), ca: caPem }, () => {
+          s.destroy();
+          resolve();
+        });
+        s.once('error', reject);
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: 64 }, worker));
+  const cpu = process.cpuUsage(before);
+  process.stdout.write(`${JSON.stringify({ cpuS: (cpu.user + cpu.system) / 1e6, n: urls.length })}\n`);
 }
 
 /** CPU seconds (user + system) and peak RSS (MiB) of a running process, from /proc. */
@@ -334,6 +361,14 @@ async function main(): Promise<void> {
           served.targets.map((t) => t.url),
         )
       : undefined;
+    const floorFile = join(OUT, 'floor.json');
+    const live = served.targets.filter((t) => !t.dead).map((t) => t.url);
+    writeFileSync(floorFile, JSON.stringify({ urls: live, caPem: served.caPem }));
+    const floorRun = spawnSync(process.execPath, [import.meta.filename, 'tls-floor', floorFile], {
+      encoding: 'utf8',
+    });
+    const floor =
+      floorRun.status === 0 ? (JSON.parse(floorRun.stdout) as { cpuS: number; n: number }) : undefined;
     const fleetDir = join(OUT, 'fleet');
     writeConfig(
       fleetDir,
@@ -361,6 +396,14 @@ async function main(): Promise<void> {
       bbFleet ? `≤ ${ms(bbFleet.cpuS / N)} (blackbox)` : '',
     ]);
     row(['CPU in all', s(run.cpuS), s(first.cpuS), bbFleet ? s(bbFleet.cpuS) : '—', '']);
+    if (floor)
+      row([
+        "Node's bare TLS handshakes",
+        `${s(floor.cpuS)} for ${floor.n}`,
+        '',
+        '',
+        `${ms(floor.cpuS / floor.n)} each: the floor`,
+      ]);
     row([
       'peak RSS',
       `${run.rssMb.toFixed(0)} MB`,
@@ -446,4 +489,5 @@ function countDown(run: ReturnType<typeof runSmart>, n: number): number {
 }
 
 if (process.argv[2] === 'servers') await serve();
+else if (process.argv[2] === 'tls-floor') await tlsFloor(process.argv[3]!);
 else await main();
