@@ -54,7 +54,10 @@ describe('the smart launcher', () => {
     const env = { ...process.env };
     delete env.NODE_COMPILE_CACHE;
     delete env.NODE_DISABLE_COMPILE_CACHE;
-    for (const argv of [['check', '--help'], ['validate', '--help']]) {
+    for (const argv of [
+      ['check', '--help'],
+      ['validate', '--help'],
+    ]) {
       const r = cacheDirsOf(argv, env);
       expect(r.status).toBe(0);
       // The process that runs the CLI (the child of `check`, the launcher itself otherwise) uses the cache.
