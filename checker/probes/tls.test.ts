@@ -1,9 +1,11 @@
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChecks } from '../probing/run-checks.ts';
 import { testConfig } from '../testing/config.ts';
 import { startDnsServer, type TestDnsServer } from '../testing/dns-server.ts';
 import { type LocalServer, startHttpsServer } from '../testing/http-server.ts';
 import { createTestCa, type KeyCert, selfSigned, type TestCa } from '../testing/test-ca.ts';
+import { messageFor } from './net-errors.ts';
 
 const DAY = 86_400_000;
 let ca: TestCa;
@@ -113,5 +115,39 @@ describe('tls probe', () => {
     const checks = await tlsCheck(ca.issue({ hosts: ['kodeks.test'], notAfter: new Date(now + 40 * DAY) }));
     expect(checks.tls?.evidence?.days_left).toBe(39);
     expect(checks.tls?.message).toContain('39');
+  });
+});
+
+describe('tls probe against a server that accepts and never answers', () => {
+  it("takes the http check's timed-out handshake as its own instead of dialling again (issue 15)", async () => {
+    // A hosting that hangs: each of its installations' tls checks used to wait on the http check's
+    // connection, see it time out, then dial a second time and wait out the rest of its own timeout —
+    // a second connection to a dead server, and the last result of the run.
+    let connections = 0;
+    const held = new Set<Socket>();
+    const silent = createServer((s) => {
+      connections++;
+      held.add(s);
+      s.on('error', () => {});
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const config = testConfig(
+        [{ id: 'main', url: `https://kodeks.test:${port}/`, probes: { http: {}, tls: {} } }],
+        {
+          resolvers: [dns.address],
+          timeout: '1s',
+        },
+      );
+      const checks = (await runChecks(config, { ca: [ca.caPem] })).installations[0]!.checks;
+      expect(`${checks.http?.status} ${checks.http?.code}`).toBe('fail CONN_TIMEOUT');
+      expect(`${checks.tls?.status} ${checks.tls?.code}`).toBe('fail CONN_TIMEOUT');
+      expect(checks.tls?.message).toBe(messageFor('CONN_TIMEOUT'));
+      expect(connections).toBe(1);
+    } finally {
+      for (const s of held) s.destroy();
+      await new Promise((r) => silent.close(r));
+    }
   });
 });

@@ -7,7 +7,7 @@ import { urlHost, urlPort } from './context.ts';
 import { httpGet } from './http-get.ts';
 import type { PeerInfo } from './http-pool.ts';
 import { messageFor, type Phase, toProbeError } from './net-errors.ts';
-import { fail, ok, since } from './result.ts';
+import { fail, ok, ProbeError, since } from './result.ts';
 import type { ProbeResult } from './types.ts';
 
 type TlsSettings = NonNullable<Probes['tls']>;
@@ -96,7 +96,9 @@ async function runTls(ctx: ProbeContext, settings: TlsSettings): Promise<ProbeRe
 /**
  * The certificate seen by the run's HTTP pool on the installation's origin, making a request through the pool
  * when no connection exists yet; undefined when the tls check must connect on its own (another port, no pool,
- * or the connection failed before the handshake).
+ * or the connection failed before the handshake). When that connection's handshake did not finish within the
+ * connect timeout, this throws its CONN_TIMEOUT: it was the tls check's handshake too, and a second one
+ * would only wait out the rest of the check's time (a silent hosting's 500 tls checks ended last, after it).
  */
 async function sharedPeer(
   ctx: ProbeContext,
@@ -119,7 +121,9 @@ async function sharedPeer(
     accept: [],
     maxRedirects: 0,
     pool,
-  }).catch(() => undefined);
+  }).catch((err: unknown) => {
+    if (err instanceof ProbeError && err.code === 'CONN_TIMEOUT' && !pool.peer(servername, port)) throw err;
+  });
   return pool.peer(servername, port);
 }
 
