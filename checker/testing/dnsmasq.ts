@@ -27,7 +27,18 @@ async function freeUdpPort(): Promise<number> {
  * listed get REFUSED, since it has no upstream servers. Resolves once it answers.
  */
 export async function startDnsmasq(addresses: Record<string, string>): Promise<Dnsmasq> {
-  const port = await freeUdpPort();
+  // dnsmasq listens on TCP too: a port free for UDP may be taken for TCP (a busy loopback has thousands of
+  // outgoing connections on ephemeral ports), and then it exits at once. Another port is tried.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(await freeUdpPort(), addresses);
+    } catch (err) {
+      if (attempt >= 5 || !/Address already in use/.test(String((err as Error).message))) throw err;
+    }
+  }
+}
+
+async function startOn(port: number, addresses: Record<string, string>): Promise<Dnsmasq> {
   const args = [
     '--keep-in-foreground',
     '--conf-file=/dev/null',
