@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseDocument } from 'yaml';
+import { minimalConfigYaml } from '../testing/config.ts';
 import { formatDiagnostic } from './diagnostics.ts';
 import { loadPlainYaml } from './fast-yaml.ts';
 import { parseConfig } from './load.ts';
@@ -17,17 +18,7 @@ vi.mock('yaml', async (importOriginal) => {
 const root = join(import.meta.dirname, '..', '..');
 const invalid = join(import.meta.dirname, 'testdata', 'invalid');
 
-const minimal = (extra = '') => `site:
-  url: https://smart.example
-clients:
-  - id: acme
-    title: "Акме"
-    installations:
-      - id: main
-        title: "Кодекс"
-        url: https://kodeks.acme.example/
-        probes: { http: {} }
-${extra}`;
+const minimal = minimalConfigYaml;
 
 /** The valid and invalid corpora: the sample and fixture files, the docs' example and every invalid case. */
 async function corpus(): Promise<[string, string][]> {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { minimalConfigYaml } from '../testing/config.ts';
 import { formatDiagnostic, suggest } from './diagnostics.ts';
 import { formatDuration, parseDuration } from './duration.ts';
 import { installationsJsonSchema } from './json-schema.ts';
@@ -8,17 +9,7 @@ import { loadConfig, parseConfig } from './load.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
-const minimal = (extra = '') => `site:
-  url: https://smart.example
-clients:
-  - id: acme
-    title: "Акме"
-    installations:
-      - id: main
-        title: "Кодекс"
-        url: https://kodeks.acme.example/
-        probes: { http: {} }
-${extra}`;
+const minimal = minimalConfigYaml;
 
 describe('the sample installations.yaml', () => {
   it('is valid and uses every probe type and visibility', async () => {

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { minimalConfigYaml } from '../testing/config.ts';
 import { formatDiagnostic } from './diagnostics.ts';
 import { parseConfig } from './load.ts';
 
-const config = (probes: string) => `site:
-  url: https://smart.example
-clients:
-  - id: acme
-    title: "Акме"
-    installations:
-      - id: main
-        title: "Кодекс"
-        url: https://kodeks.acme.example/
-        probes:
-${probes}
-`;
+const config = (probes: string) => minimalConfigYaml('', `\n${probes}`);
 
 const problems = (probes: string) => {
   const r = parseConfig('installations.yaml', config(probes));

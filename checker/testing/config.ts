@@ -25,3 +25,22 @@ export function testConfig(
     ...extra,
   });
 }
+
+/**
+ * The text of a minimal installations.yaml: client "acme" with one installation "main", whose `probes:` is
+ * followed by `probes` (flow style after a space, or block lines after a newline); `extra` is appended at
+ * the top level. Messages' line numbers count from this layout (`probes:` is line 10).
+ */
+export function minimalConfigYaml(extra = '', probes = ' { http: {} }'): string {
+  return `site:
+  url: https://smart.example
+clients:
+  - id: acme
+    title: "Акме"
+    installations:
+      - id: main
+        title: "Кодекс"
+        url: https://kodeks.acme.example/
+        probes:${probes}
+${extra}`;
+}
