@@ -4,18 +4,17 @@ import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Catalog, loadCatalog } from '../alerts/catalog.ts';
+import type { Catalog } from '../alerts/catalog.ts';
 import { MAX_AGENT_REPORT } from '../probes/agent.ts';
 import { createFsStore } from '../store/fs.ts';
+import { docsCatalog } from '../testing/catalog.ts';
 import { testConfig } from '../testing/config.ts';
 import { runCycle } from './run-cycle.ts';
 
 let catalog: Catalog;
 let dir = '';
 beforeAll(async () => {
-  const c = await loadCatalog(new URL('../../docs/errors', import.meta.url).pathname);
-  if (!c.ok) throw new Error('catalog');
-  catalog = c.catalog;
+  catalog = await docsCatalog();
 });
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'smart-agent-size-'));

@@ -3,12 +3,12 @@
 // so this test is about the cycle, not the network.
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Catalog } from '../alerts/catalog.ts';
-import { loadCatalog } from '../alerts/catalog.ts';
 import { configFrom, runAt } from '../alerts/engine/testkit.ts';
 import type { CheckId } from '../probes/types.ts';
 import type { RunResults } from '../probing/types.ts';
 import { createGithubStore } from '../store/github.ts';
 import { createGithubClient } from '../store/github-client.ts';
+import { docsCatalog } from '../testing/catalog.ts';
 import { gitText } from '../testing/git-cli.ts';
 import { type GithubStandIn, startGithubStandIn } from '../testing/github-stand-in.ts';
 import { type CycleDeps, mergeDelivery, runCycle } from './run-cycle.ts';
@@ -27,9 +27,7 @@ clients:
 let catalog: Catalog;
 let gh: GithubStandIn;
 beforeAll(async () => {
-  const c = await loadCatalog(new URL('../../docs/errors', import.meta.url).pathname);
-  if (!c.ok) throw new Error('catalog');
-  catalog = c.catalog;
+  catalog = await docsCatalog();
 });
 beforeEach(async () => {
   gh = await startGithubStandIn({ token: TOKEN });

@@ -5,10 +5,11 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Catalog, loadCatalog } from '../alerts/catalog.ts';
+import type { Catalog } from '../alerts/catalog.ts';
 import { parseConfig } from '../config/load.ts';
 import type { ClientState } from '../status/schema.ts';
 import { createFsStore } from '../store/fs.ts';
+import { docsCatalog } from '../testing/catalog.ts';
 import { type FakeKodeks, startFakeKodeks } from '../testing/fake-kodeks.ts';
 import { healthyReport } from '../testing/sysinfo-report.ts';
 import { runCycle } from './run-cycle.ts';
@@ -23,9 +24,7 @@ const now = () => new Date(clock);
 beforeAll(async () => {
   kodeks = await startFakeKodeks({ now });
   kodeks.state.sysmon.password = SECRET;
-  const c = await loadCatalog(new URL('../../docs/errors', import.meta.url).pathname);
-  if (!c.ok) throw new Error('catalog');
-  catalog = c.catalog;
+  catalog = await docsCatalog();
   dir = await mkdtemp(join(tmpdir(), 'smart-sysinfo-'));
 });
 afterAll(async () => {

@@ -1,9 +1,9 @@
 // The Count message as the team reads it: one message for a mass outage, one reply when they come back.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog } from '../alerts/catalog.ts';
-import { loadCatalog } from '../alerts/catalog.ts';
 import { configFrom, runAt, Simulator } from '../alerts/engine/testkit.ts';
 import type { CheckId } from '../probes/types.ts';
+import { docsCatalog } from '../testing/catalog.ts';
 import { planEvents } from './render.ts';
 import { telegramText } from './render-telegram.ts';
 
@@ -40,9 +40,7 @@ const all = (checks: Partial<Record<CheckId, string>>) => Object.fromEntries(KEY
 
 let catalog: Catalog;
 beforeAll(async () => {
-  const loaded = await loadCatalog(new URL('../../docs/errors', import.meta.url).pathname);
-  if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
-  catalog = loaded.catalog;
+  catalog = await docsCatalog();
 });
 
 describe('the mass («…Count») message', () => {

@@ -5,8 +5,8 @@ import type { CheckId } from '../../probes/types.ts';
 import type { RunResults } from '../../probing/types.ts';
 import { dayStart, MINUTE, nextDay } from '../../sla/time.ts';
 import { serialize } from '../../status/format.ts';
+import { docsCatalog } from '../../testing/catalog.ts';
 import type { Catalog } from '../catalog.ts';
-import { loadCatalog } from '../catalog.ts';
 import { configFrom, roundTrip, runAt, Simulator } from './testkit.ts';
 
 const YAML = `
@@ -25,9 +25,7 @@ maintenance:
 
 let catalog: Catalog;
 beforeAll(async () => {
-  const loaded = await loadCatalog(new URL('../../../docs/errors', import.meta.url).pathname);
-  if (!loaded.ok) throw new Error('catalog');
-  catalog = loaded.catalog;
+  catalog = await docsCatalog();
 });
 
 const status = fc.constantFrom('ok', 'ok', 'fail', 'unknown', 'fail:KEY_MISSING');

@@ -2,8 +2,8 @@
 // of runs (time → check results) with the events and states expected after each one.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CheckId } from '../../probes/types.ts';
+import { docsCatalog } from '../../testing/catalog.ts';
 import type { Catalog } from '../catalog.ts';
-import { loadCatalog } from '../catalog.ts';
 import { brief, configFrom, runAt, Simulator } from './testkit.ts';
 
 const YAML = `
@@ -37,9 +37,7 @@ maintenance:
 
 let catalog: Catalog;
 beforeAll(async () => {
-  const loaded = await loadCatalog(new URL('../../../docs/errors', import.meta.url).pathname);
-  if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
-  catalog = loaded.catalog;
+  catalog = await docsCatalog();
 });
 
 type Step = {

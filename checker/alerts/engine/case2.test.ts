@@ -2,7 +2,7 @@
 // at 06:00 (Moscow), names stop resolving while the installations answer by IP; DNS is back at 10:40.
 import { beforeAll, expect, it } from 'vitest';
 import { monthSla } from '../../sla/availability.ts';
-import { loadCatalog } from '../catalog.ts';
+import { docsCatalog } from '../../testing/catalog.ts';
 import type { AlertEvent } from './events.ts';
 import { configFrom, runAt, Simulator } from './testkit.ts';
 
@@ -35,9 +35,7 @@ let at0800: ReturnType<Simulator['state']>;
 const eventsAt = new Map<string, AlertEvent[]>();
 
 beforeAll(async () => {
-  const catalog = await loadCatalog(new URL('../../../docs/errors', import.meta.url).pathname);
-  if (!catalog.ok) throw new Error('catalog');
-  sim = new Simulator(configFrom(YAML), catalog.catalog);
+  sim = new Simulator(configFrom(YAML), await docsCatalog());
   // Every 5 minutes from midnight to noon, Moscow time.
   for (let m = 0; m <= 12 * 60; m += 5) {
     const hhmm = `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;

@@ -11,8 +11,9 @@ import type { RunResults } from '../../probing/types.ts';
 import { deriveFacts } from '../../sysinfo/facts.ts';
 import { DEFAULT_PROFILE } from '../../sysinfo/profile.ts';
 import { readReport } from '../../sysinfo/read-report.ts';
+import { docsCatalog } from '../../testing/catalog.ts';
 import { healthyReport, type ReportSpec, sysinfoXml } from '../../testing/sysinfo-report.ts';
-import { DEFAULT_COUNT_MIN, loadCatalog } from '../catalog.ts';
+import { type Catalog, DEFAULT_COUNT_MIN } from '../catalog.ts';
 import type { AlertName } from '../names.ts';
 import type { AlertEvent } from './events.ts';
 import { brief, configFrom, result, Simulator } from './testkit.ts';
@@ -135,16 +136,14 @@ async function runOf(
   };
 }
 
-let catalog: Awaited<ReturnType<typeof loadCatalog>> & { ok: true };
+let catalog: Catalog;
 beforeAll(async () => {
-  const loaded = await loadCatalog(new URL('../../../docs/errors', import.meta.url).pathname);
-  if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
-  catalog = loaded;
+  catalog = await docsCatalog();
 });
 
 /** The mass alerts of the catalog with their single alert and threshold. */
 const massAlerts = () =>
-  [...catalog.catalog.values()]
+  [...catalog.values()]
     .filter((e) => e.count_of !== undefined)
     .map((e) => ({ alert: e.alert, of: e.count_of!, min: e.count_min ?? DEFAULT_COUNT_MIN }));
 
@@ -154,7 +153,7 @@ const massAlerts = () =>
  */
 async function breakFleet(n: number, broken: number, world: World, of: AlertName) {
   const config = configFrom(fleetYaml(n));
-  const sim = new Simulator(config, catalog.catalog);
+  const sim = new Simulator(config, catalog);
   const keys = config.clients.map((c) => `${c.id}/main`);
   await sim.run(await runOf(config, keys, 0, world, at(0)));
   let min = 5;

@@ -3,8 +3,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CheckId } from '../../probes/types.ts';
 import { monthSla } from '../../sla/availability.ts';
+import { docsCatalog } from '../../testing/catalog.ts';
 import type { Catalog } from '../catalog.ts';
-import { loadCatalog } from '../catalog.ts';
 import { brief, configFrom, runAt, Simulator } from './testkit.ts';
 
 const yaml = (extra = '', fleet = '') => `
@@ -25,9 +25,7 @@ ${fleet}`;
 
 let catalog: Catalog;
 beforeAll(async () => {
-  const loaded = await loadCatalog(new URL('../../../docs/errors', import.meta.url).pathname);
-  if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
-  catalog = loaded.catalog;
+  catalog = await docsCatalog();
 });
 
 const A = 'acme/main';

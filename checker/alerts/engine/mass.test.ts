@@ -2,8 +2,8 @@
 // alert in one run, one Count event replaces the N single and hosting-wide ones, whatever their hosting.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CheckId } from '../../probes/types.ts';
+import { docsCatalog } from '../../testing/catalog.ts';
 import type { Catalog } from '../catalog.ts';
-import { loadCatalog } from '../catalog.ts';
 import type { AlertEvent } from './events.ts';
 import { brief, configFrom, runAt, Simulator } from './testkit.ts';
 
@@ -32,9 +32,7 @@ ${fleet}`;
 
 let catalog: Catalog;
 beforeAll(async () => {
-  const loaded = await loadCatalog(new URL('../../../docs/errors', import.meta.url).pathname);
-  if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
-  catalog = loaded.catalog;
+  catalog = await docsCatalog();
 });
 
 const OK = { icmp: 'ok', http: 'ok', http_ip: 'ok', dns: 'ok' };

@@ -3,8 +3,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CheckId } from '../../probes/types.ts';
 import { shardOf } from '../../shards/select.ts';
+import { docsCatalog } from '../../testing/catalog.ts';
 import { mergeVantages, type VantagePart } from '../../vantages/merge.ts';
-import { type Catalog, loadCatalog } from '../catalog.ts';
+import type { Catalog } from '../catalog.ts';
 import { brief, configFrom, runAt, Simulator } from './testkit.ts';
 
 const YAML = (quorum = 'majority') => `
@@ -21,9 +22,7 @@ clients:
 
 let catalog: Catalog;
 beforeAll(async () => {
-  const c = await loadCatalog(new URL('../../../docs/errors', import.meta.url).pathname);
-  if (!c.ok) throw new Error('catalog');
-  catalog = c.catalog;
+  catalog = await docsCatalog();
 });
 
 const T0 = Date.parse('2026-11-28T03:00:00Z');
