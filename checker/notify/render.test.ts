@@ -6,7 +6,7 @@ import { ALERT_NAMES } from '../alerts/names.ts';
 import { parseTelegramHtml } from '../testing/telegram-stand-in.ts';
 import { htmlToPlain } from './html.ts';
 import { renderEvents } from './render.ts';
-import { bigHostingYaml, testCatalog, testConfig } from './testdata/fixtures.ts';
+import { bigHostingYaml, keyLostFiring, testCatalog, testConfig } from './testdata/fixtures.ts';
 
 const config = testConfig();
 const catalog = testCatalog();
@@ -21,23 +21,7 @@ const dnsDiagnosis = {
   workaround: 'Откройте ПК по IP-адресу, который даст менеджер',
 };
 
-const firing: AlertEvent = {
-  kind: 'firing',
-  client: 'acme',
-  installation: 'main',
-  hosting: 'tekhexpert-cloud',
-  alert: 'KodeksXmlSensLockStatus',
-  importance: 'critical',
-  since: '2026-11-27T18:00:00Z',
-  at: '2026-11-27T18:05:00Z',
-  incident: '2026-11-27T18:00Z-acme-main-KodeksXmlSensLockStatus',
-  diagnosis: {
-    rule: 'key_missing_usb_absent',
-    alert: 'KodeksXmlSensLockStatus',
-    cause: 'Ключ SenseLock пропал с USB сервера',
-    hint: 'Проверьте ПО проброса USB по сети и его лицензию',
-  },
-};
+const firing: AlertEvent = keyLostFiring({ incident: '2026-11-27T18:00Z-acme-main-KodeksXmlSensLockStatus' });
 
 const grouped = (n: number): Extract<AlertEvent, { kind: 'grouped' }> => ({
   kind: 'grouped',
