@@ -16,7 +16,7 @@ import { healthyReport, type ReportSpec, sysinfoXml } from '../../testing/sysinf
 import { type Catalog, DEFAULT_COUNT_MIN } from '../catalog.ts';
 import type { AlertName } from '../names.ts';
 import type { AlertEvent } from './events.ts';
-import { brief, configFrom, result, Simulator } from './testkit.ts';
+import { brief, configFrom, fleetYaml, result, Simulator } from './testkit.ts';
 
 const TZ = 'Europe/Moscow';
 const START = Date.parse('2026-11-28T06:00:00Z');
@@ -75,27 +75,6 @@ const BREAK: Record<string, World> = {
   },
 };
 
-function fleetYaml(n: number): string {
-  const clients = Array.from({ length: n }, (_, i) => {
-    const id = `c${String(i + 1).padStart(2, '0')}`;
-    return `
-  - id: ${id}
-    title: Клиент ${i + 1}
-    installations:
-      - id: main
-        title: Кодекс
-        url: https://${id}.example/
-        ip: 127.0.1.${i + 1}
-        probes: { icmp: {}, http: {}, dns: {}, sysinfo: {} }`;
-  }).join('');
-  return `
-site: { url: "https://status.example" }
-checker: { interval: 5m, timezone: ${TZ} }
-notify: { telegram: { chat: "-100123", remind_every: 24h } }
-clients:${clients}
-`;
-}
-
 /** The sysinfo check's result for a report, as the check gives it: XML → default profile → facts → findings. */
 async function sysinfoResult(config: Config, key: string, spec: ReportSpec, now: Date): Promise<ProbeResult> {
   const [clientId] = key.split('/') as [string];
@@ -152,7 +131,7 @@ const massAlerts = () =>
  * alert fires (or 4 hours pass); returns the simulator and the events of the run in which anything fired.
  */
 async function breakFleet(n: number, broken: number, world: World, of: AlertName) {
-  const config = configFrom(fleetYaml(n));
+  const config = configFrom(fleetYaml(n, { probes: '{ icmp: {}, http: {}, dns: {}, sysinfo: {} }' }));
   const sim = new Simulator(config, catalog);
   const keys = config.clients.map((c) => `${c.id}/main`);
   await sim.run(await runOf(config, keys, 0, world, at(0)));

@@ -5,30 +5,10 @@ import type { CheckId } from '../../probes/types.ts';
 import { docsCatalog } from '../../testing/catalog.ts';
 import type { Catalog } from '../catalog.ts';
 import type { AlertEvent } from './events.ts';
-import { brief, configFrom, runAt, Simulator } from './testkit.ts';
+import { brief, configFrom, fleetYaml, runAt, Simulator } from './testkit.ts';
 
 /** `n` clients with one installation each; the first `hosted` of them at «Облако». */
-function massYaml(n: number, hosted: number, fleet = ''): string {
-  const clients = Array.from({ length: n }, (_, i) => {
-    const id = `c${String(i + 1).padStart(2, '0')}`;
-    return `
-  - id: ${id}
-    title: Клиент ${i + 1}
-    installations:
-      - id: main
-        title: Кодекс
-        url: https://${id}.example/
-        ip: 127.0.1.${i + 1}
-${i < hosted ? '        hosting: cloud\n' : ''}        probes: { icmp: {}, http: {}, dns: {} }`;
-  }).join('');
-  return `
-site: { url: "https://status.example" }
-checker: { interval: 5m, timezone: Europe/Moscow }
-notify: { telegram: { chat: "-100123", remind_every: 24h } }
-hostings: { cloud: { title: Облако, support: "https://support.cloud.example/" } }
-clients:${clients}
-${fleet}`;
-}
+const massYaml = (n: number, hosted: number, extra = '') => fleetYaml(n, { hosted, extra });
 
 let catalog: Catalog;
 beforeAll(async () => {

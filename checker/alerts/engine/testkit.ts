@@ -70,6 +70,36 @@ export function configFrom(yaml: string): Config {
   return parsed.config;
 }
 
+/**
+ * installations.yaml of `n` clients c01…cNN with one installation each (at 127.0.1.<i>, the given probes); the
+ * first `hosted` of them at the hosting «Облако». `extra` is appended at the top level (alerts:, …).
+ */
+export function fleetYaml(
+  n: number,
+  opts: { hosted?: number; probes?: string; extra?: string } = {},
+): string {
+  const { hosted = 0, probes = '{ icmp: {}, http: {}, dns: {} }', extra = '' } = opts;
+  const clients = Array.from({ length: n }, (_, i) => {
+    const id = `c${String(i + 1).padStart(2, '0')}`;
+    return `
+  - id: ${id}
+    title: Клиент ${i + 1}
+    installations:
+      - id: main
+        title: Кодекс
+        url: https://${id}.example/
+        ip: 127.0.1.${i + 1}
+${i < hosted ? '        hosting: cloud\n' : ''}        probes: ${probes}`;
+  }).join('');
+  return `
+site: { url: "https://status.example" }
+checker: { interval: 5m, timezone: Europe/Moscow }
+notify: { telegram: { chat: "-100123", remind_every: 24h } }
+hostings: { cloud: { title: Облако, support: "https://support.cloud.example/" } }
+clients:${clients}
+${extra}`;
+}
+
 /** An empty snapshot. */
 export function emptySnapshot(): StatusSnapshot {
   return { states: new Map(), history: new Map(), incidents: new Map() };
