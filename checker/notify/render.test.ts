@@ -252,23 +252,26 @@ describe('renderEvents', () => {
   });
 });
 
+/** The reminders or recoveries of every installation of a grouped incident, at `at`. */
+const followUps = <K extends 'reminder' | 'resolved'>(g: ReturnType<typeof grouped>, kind: K, at: string) =>
+  g.items.map((it) => ({
+    kind,
+    client: it.client,
+    installation: it.installation,
+    hosting: 'tekhexpert-cloud',
+    alert: 'KodeksDnsResolve' as const,
+    importance: 'critical' as const,
+    since: it.since,
+    at,
+    incident: it.incident,
+    group: g.group,
+    diagnosis: dnsDiagnosis,
+    durationMs: Date.parse(at) - Date.parse(it.since),
+  })) as AlertEvent[];
+
 describe('follow-ups of a hosting-wide problem', () => {
   const g = grouped(3);
-  const follow = <K extends 'reminder' | 'resolved'>(kind: K, at: string) =>
-    g.items.map((it) => ({
-      kind,
-      client: it.client,
-      installation: it.installation,
-      hosting: 'tekhexpert-cloud',
-      alert: 'KodeksDnsResolve' as const,
-      importance: 'critical' as const,
-      since: it.since,
-      at,
-      incident: it.incident,
-      group: g.group,
-      diagnosis: dnsDiagnosis,
-      durationMs: Date.parse(at) - Date.parse(it.since),
-    })) as AlertEvent[];
+  const follow = <K extends 'reminder' | 'resolved'>(kind: K, at: string) => followUps(g, kind, at);
 
   it('three reminders of one grouped incident are one reminder per team chat, none to clients', () => {
     const items = renderEvents(follow('reminder', '2026-11-28T07:00:00Z'), ctx);
@@ -290,20 +293,7 @@ describe('follow-ups of a hosting-wide problem', () => {
 
   it('recoveries of one group in two runs are two replies, not one taken for the other (a late shard)', () => {
     const g4 = grouped(4);
-    const at = (run: string) =>
-      g4.items.map((it) => ({
-        kind: 'resolved' as const,
-        client: it.client,
-        installation: it.installation,
-        hosting: 'tekhexpert-cloud',
-        alert: 'KodeksDnsResolve' as const,
-        importance: 'critical' as const,
-        since: it.since,
-        at: run,
-        incident: it.incident,
-        group: g4.group,
-        durationMs: Date.parse(run) - Date.parse(it.since),
-      }));
+    const at = (run: string) => followUps(g4, 'resolved', run);
     const first = renderEvents(at('2026-11-28T07:40:00Z').slice(0, 2), ctx);
     const later = renderEvents(at('2026-11-28T07:45:00Z').slice(2), ctx);
     const firstIds = new Set(first.map((i) => i.id));
